@@ -1,0 +1,64 @@
+import type { RecommenderConfig } from '../models/recommender.js';
+
+/** The format name every attune manifest carries. */
+export const BUNDLE_FORMAT = 'attune-bundle';
+/** The newest format version this build reads and writes. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** One tensor in a weights file, laid out back to back in `weightsManifest` order (tfjs convention). */
+export interface WeightEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32';
+  /** `tower` (outer loop only) or `head` (adapted on the device). */
+  readonly group: string;
+}
+
+/** A weights group as in a tfjs `weightsManifest`: files concatenated, then entries in order. */
+export interface WeightsGroup {
+  readonly paths: readonly string[];
+  readonly weights: readonly WeightEntry[];
+}
+
+/** Every binary file of the bundle, with the hash the reader checks before use. */
+export interface BundleFileEntry {
+  readonly path: string;
+  readonly bytes: number;
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  readonly sha256: string;
+}
+
+export interface InnerLoopSettings {
+  readonly steps: number;
+  /** Scalar inner learning rate (Meta-SGD bundles also ship per-parameter rates as weights named `lr/<param>`). */
+  readonly lr: number;
+  /** Implicit feedback: catalog negatives sampled per positive. */
+  readonly negativesPerPositive: number;
+  /** The most recent interactions used as the support set. */
+  readonly maxSupport: number;
+}
+
+export interface RecommenderManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly formatVersion: number;
+  readonly kind: 'recommender';
+  /** Content id: changes whenever any weight or embedding changes. Keys cached adapted params. */
+  readonly version: string;
+  readonly createdAt: string;
+  readonly model: RecommenderConfig;
+  readonly weightsManifest: readonly WeightsGroup[];
+  readonly catalog: {
+    /** The shop's item ids, in embedding-row order. */
+    readonly ids: readonly string[];
+    /** Precomputed item-tower outputs: float32 [ids.length, model.dim], row-major. */
+    readonly embeddings: { readonly path: string; readonly dtype: 'float32'; readonly shape: readonly [number, number] };
+  };
+  readonly inner: InnerLoopSettings;
+  readonly files: readonly BundleFileEntry[];
+  /** What the initialization was trained on (counts, dataset name, algorithm, seed). */
+  readonly training: Readonly<Record<string, unknown>>;
+  /** Held-out metrics measured at training time. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export type Manifest = RecommenderManifest;

@@ -1,0 +1,132 @@
+import { BundleError } from '../errors.js';
+import { decodeWeights, sha256Hex } from './codec.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type Manifest, type WeightEntry } from './format.js';
+
+/** A verified bundle, decoded into plain arrays (no tensors yet). */
+export interface LoadedBundle {
+  readonly manifest: Manifest;
+  /** Weights in manifest order. */
+  readonly entries: readonly WeightEntry[];
+  readonly weights: readonly Float32Array[];
+  /** Catalog item embeddings, row-major [catalog.ids.length, model.dim]. */
+  readonly embeddings: Float32Array;
+}
+
+export interface BundleProgress {
+  readonly file: string;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytes: number;
+}
+
+export interface LoadBundleOptions {
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: BundleProgress) => void;
+}
+
+/** Joins a bundle base URL (with or without a trailing slash) and a file name. */
+export function bundleUrl(base: string, file: string): string {
+  return base.endsWith('/') ? base + file : `${base}/${file}`;
+}
+
+async function fetchBytes(url: string, options: LoadBundleOptions): Promise<ArrayBuffer> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let response: Response;
+  try {
+    response = await doFetch(url, { signal: options.signal ?? null, credentials: 'omit' });
+  } catch (cause) {
+    throw new BundleError('bundle-fetch-failed', `could not fetch ${url}: ${String(cause)}`, { cause });
+  }
+  if (!response.ok) throw new BundleError('bundle-fetch-failed', `could not fetch ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/**
+ * Checks a parsed manifest's shape and format version. Throws a BundleError
+ * naming the first problem.
+ */
+export function checkManifest(json: unknown): Manifest {
+  const m = json as Partial<Manifest> | null;
+  const bad = (what: string): never => {
+    throw new BundleError('bundle-malformed', `manifest.json: ${what}`);
+  };
+  if (!m || typeof m !== 'object') bad('not a JSON object');
+  if (m!.format !== BUNDLE_FORMAT) bad(`format is ${JSON.stringify(m!.format)}, expected "${BUNDLE_FORMAT}"`);
+  if (typeof m!.formatVersion !== 'number') bad('formatVersion is missing');
+  if ((m!.formatVersion as number) > BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      'bundle-unsupported-version',
+      `manifest.json: format version ${m!.formatVersion} is newer than this attune build reads (${BUNDLE_FORMAT_VERSION}); update attune`,
+    );
+  }
+  if (m!.kind !== 'recommender') bad(`kind ${JSON.stringify(m!.kind)} is not supported; valid: recommender`);
+  if (!Array.isArray(m!.weightsManifest) || m!.weightsManifest.length === 0) bad('weightsManifest is missing');
+  if (!Array.isArray(m!.files)) bad('files is missing');
+  if (!m!.catalog || !Array.isArray(m!.catalog.ids)) bad('catalog.ids is missing');
+  if (!m!.model || typeof m!.model.dim !== 'number') bad('model config is missing');
+  if (!m!.inner || typeof m!.inner.steps !== 'number') bad('inner-loop settings are missing');
+  const [rows, dim] = m!.catalog!.embeddings?.shape ?? [];
+  if (rows !== m!.catalog!.ids.length || dim !== m!.model!.dim) bad('catalog.embeddings.shape does not match catalog.ids and model.dim');
+  return m as Manifest;
+}
+
+async function fetchVerified(base: string, path: string, manifest: Manifest, options: LoadBundleOptions): Promise<ArrayBuffer> {
+  const entry = manifest.files.find((f) => f.path === path);
+  if (!entry) throw new BundleError('bundle-malformed', `manifest.json lists no hash for ${path}`);
+  const bytes = await fetchBytes(bundleUrl(base, path), options);
+  if (bytes.byteLength !== entry.bytes) {
+    throw new BundleError('bundle-hash-mismatch', `${path} is ${bytes.byteLength} bytes, the manifest says ${entry.bytes} (truncated or replaced)`);
+  }
+  const hash = await sha256Hex(bytes);
+  if (hash !== entry.sha256) {
+    throw new BundleError('bundle-hash-mismatch', `${path} does not match its SHA-256 in manifest.json (got ${hash.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`);
+  }
+  return bytes;
+}
+
+/**
+ * Fetches a bundle folder, verifies every binary file against the SHA-256 in
+ * its manifest, and decodes it. Nothing is returned unless everything checks.
+ */
+export async function loadBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedBundle> {
+  const manifestBytes = await fetchBytes(bundleUrl(base, 'manifest.json'), options);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (cause) {
+    throw new BundleError('bundle-malformed', `manifest.json is not valid JSON: ${String(cause)}`, { cause });
+  }
+  const manifest = checkManifest(json);
+  const weightPaths = manifest.weightsManifest.flatMap((g) => g.paths);
+  const paths = [...weightPaths, manifest.catalog.embeddings.path];
+  const filesTotal = paths.length + 1;
+  let bytes = manifestBytes.byteLength;
+  options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal, bytes });
+  const buffers = new Map<string, ArrayBuffer>();
+  for (const path of paths) {
+    const buffer = await fetchVerified(base, path, manifest, options);
+    buffers.set(path, buffer);
+    bytes += buffer.byteLength;
+    options.onProgress?.({ file: path, filesDone: buffers.size + 1, filesTotal, bytes });
+  }
+  const entries = manifest.weightsManifest.flatMap((g) => g.weights);
+  const weights = manifest.weightsManifest.flatMap((g) => decodeWeights(g.weights, concat(g.paths.map((p) => buffers.get(p) as ArrayBuffer))));
+  const embBuffer = buffers.get(manifest.catalog.embeddings.path) as ArrayBuffer;
+  const [rows, dim] = manifest.catalog.embeddings.shape;
+  if (embBuffer.byteLength !== rows * dim * 4) {
+    throw new BundleError('bundle-malformed', `${manifest.catalog.embeddings.path} holds ${embBuffer.byteLength} bytes, expected ${rows * dim * 4}`);
+  }
+  return { manifest, entries, weights, embeddings: new Float32Array(embBuffer) };
+}
+
+function concat(parts: readonly ArrayBuffer[]): ArrayBuffer {
+  if (parts.length === 1) return parts[0] as ArrayBuffer;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p), offset);
+    offset += p.byteLength;
+  }
+  return out.buffer;
+}

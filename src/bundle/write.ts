@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Params } from '../core/params.js';
+import { createRecommender, encodeItemFeatures, featureWidth, type ItemFeatures, type RecommenderConfig } from '../models/recommender.js';
+import { encodeWeights, sha256Hex } from './codec.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleFileEntry, type InnerLoopSettings, type Manifest, type WeightEntry } from './format.js';
+
+export interface BundleInput {
+  readonly config: RecommenderConfig;
+  /** Tower then head params, in spec order (as `createRecommender(config).full` expects). */
+  readonly params: Params;
+  readonly catalog: {
+    /** The shop's item ids, in row order. */
+    readonly ids: readonly string[];
+    /** Raw features per item, in the same order. */
+    readonly features: readonly ItemFeatures[];
+    /** 1 where row i has a trained id embedding (id = row); default: rows below `config.numIds`. */
+    readonly known?: ArrayLike<number>;
+  };
+  readonly inner: InnerLoopSettings;
+  readonly training?: Readonly<Record<string, unknown>>;
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** ISO time; default now. Not part of `version`. */
+  readonly createdAt?: string;
+}
+
+const WEIGHTS_FILE = 'weights.bin';
+const ITEMS_FILE = 'items.bin';
+
+/** Tower output for every catalog item, [ids.length, dim] row-major. */
+export function catalogEmbeddings(input: BundleInput): Float32Array {
+  const { config, catalog } = input;
+  const model = createRecommender(config);
+  const n = catalog.ids.length;
+  const known = Float32Array.from({ length: n }, (_, i) => (catalog.known ? Number(catalog.known[i] ?? 0) : i < config.numIds ? 1 : 0));
+  return tf.tidy(() => {
+    const width = Math.max(1, featureWidth(config.features));
+    const x = {
+      feats: tf.tensor2d(encodeItemFeatures(config.features, catalog.features), [n, width]),
+      // Unknown rows point at row 0 and are masked by `known`, so any catalog size is valid.
+      ids: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i < config.numIds ? i : 0)), 'int32'),
+      known: tf.tensor1d(known),
+    };
+    return model.tower.apply(input.params.slice(0, model.towerSize), x).dataSync() as Float32Array;
+  }).slice();
+}
+
+async function fileEntry(path: string, bytes: Uint8Array): Promise<BundleFileEntry> {
+  return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+}
+
+/**
+ * Writes a bundle folder (format v1, src/bundle/format.ts): weights.bin with
+ * every tower and head tensor in spec order, items.bin with the catalog's
+ * precomputed embeddings, and manifest.json with the SHA-256 of both. The
+ * `version` is a content id over both hashes and the model config, so it
+ * changes whenever anything the browser computes with changes. Node only.
+ */
+export async function writeBundle(dir: string, input: BundleInput): Promise<Manifest> {
+  const model = createRecommender(input.config);
+  const specs = model.full.specs;
+  if (input.params.length !== specs.length) throw new Error(`writeBundle: expected ${specs.length} params, got ${input.params.length}`);
+  if (input.catalog.ids.length !== input.catalog.features.length) throw new Error('writeBundle: catalog ids and features differ in length');
+  const entries: WeightEntry[] = specs.map((s) => ({ name: s.name, shape: [...s.shape], dtype: 'float32', group: s.group }));
+  const weights = encodeWeights(entries, input.params.map((p) => p.dataSync() as Float32Array));
+  const items = new Uint8Array(catalogEmbeddings(input).buffer);
+  const files = [await fileEntry(WEIGHTS_FILE, weights), await fileEntry(ITEMS_FILE, items)];
+  const versionSource = new TextEncoder().encode(files.map((f) => f.sha256).join('\n') + '\n' + JSON.stringify(input.config));
+  const manifest: Manifest = {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    kind: 'recommender',
+    version: (await sha256Hex(versionSource)).slice(0, 16),
+    createdAt: input.createdAt ?? new Date().toISOString(),
+    model: input.config,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: entries }],
+    catalog: { ids: [...input.catalog.ids], embeddings: { path: ITEMS_FILE, dtype: 'float32', shape: [input.catalog.ids.length, input.config.dim] } },
+    inner: input.inner,
+    files,
+    training: input.training ?? {},
+    metrics: input.metrics ?? {},
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, WEIGHTS_FILE), weights);
+  writeFileSync(join(dir, ITEMS_FILE), items);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  return manifest;
+}

@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Manifest } from '../../bundle/format.js';
+import type { Dataset } from '../../node/data/dataset.js';
+import type { TrainOptions } from '../../node/train/options.js';
+import { writeTrainedBundle } from '../../node/train/save.js';
+import { trainRecommender } from '../../node/train/train-recommender.js';
+import { progressReporter } from '../progress.js';
+
+/** The cpu backend: pure JS, identical everywhere, and what tests measure. */
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** Trains with a live progress line, writes the bundle (`extra` joins its training block), prints the summary. */
+export async function trainAndWrite(data: Dataset, options: TrainOptions, out: string, extra: Record<string, unknown> = {}): Promise<Manifest> {
+  const log = (s: string): void => void process.stdout.write(s + '\n');
+  await useCpu();
+  const progress = progressReporter();
+  const result = await trainRecommender(data, { ...options, onProgress: progress.update });
+  progress.done();
+  try {
+    const manifest = await writeTrainedBundle(out, data, result, extra);
+    const m = result.metrics;
+    log(`trained ${data.name} (${result.config.feedback}, ${result.training.algorithm}) on ${result.trainUsers.length} users in ${result.seconds.toFixed(1)} s`);
+    log(`held-out users: ${m.users} · nDCG@10 init ${m.ndcg10Init.toFixed(4)} → adapted ${m.ndcg10Adapted.toFixed(4)} · query loss ${m.queryLossInit.toFixed(4)} → ${m.queryLossAdapted.toFixed(4)}`);
+    log(`bundle ${manifest.version} written to ${out}`);
+    return manifest;
+  } finally {
+    tf.dispose(result.params);
+  }
+}
+
+/** A display catalog for the demo: id plus every display column and raw feature. */
+export function writeCatalogJson(path: string, data: Dataset): void {
+  const rows = data.items.map((it) => ({ id: it.id, ...it.display, ...it.features }));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(rows) + '\n');
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidInputError } from '../errors.js';
+import type { Batch, Loss, Model } from './model.js';
+import type { Params } from './params.js';
+
+export interface AdaptOptions {
+  /** Number of SGD steps on the support set. */
+  readonly steps: number;
+  /**
+   * Inner learning rate: one number for every parameter, or one tensor per
+   * parameter (same shape, Meta-SGD's learned per-parameter rates).
+   */
+  readonly lr: number | Params;
+  /** Which parameters adapt (ANIL / the recommender's head); default: all. */
+  readonly mask?: readonly boolean[];
+  readonly loss: Loss;
+}
+
+/**
+ * The inner loop: `steps` plain SGD steps of `loss` on `support`, starting
+ * from `params`. Pure: the inputs are neither changed nor disposed, and every
+ * tensor of the result is new and owned by the caller (parameters that do not
+ * adapt come back as clones). Called inside `tf.grad`, the steps stay on the
+ * tape, so second-order MAML differentiates through them.
+ */
+export function adapt<X>(model: Model<X>, params: Params, support: Batch<X>, options: AdaptOptions): tf.Tensor[] {
+  const { steps, lr, loss } = options;
+  const mask = options.mask ?? params.map(() => true);
+  if (mask.length !== params.length) {
+    throw new InvalidInputError('mask', `has ${mask.length} entries for ${params.length} params`);
+  }
+  if (typeof lr !== 'number' && lr.length !== params.length) {
+    throw new InvalidInputError('lr', `got ${lr.length} learning-rate tensors for ${params.length} params`);
+  }
+  if (!Number.isInteger(steps) || steps < 0) throw new InvalidInputError('steps', `must be an integer ≥ 0, got ${steps}`);
+  const adaptIdx = mask.flatMap((m, i) => (m ? [i] : []));
+  return tf.tidy(() => {
+    let current: tf.Tensor[] = [...params];
+    for (let step = 0; step < steps; step++) {
+      const f = (...xs: tf.Tensor[]): tf.Scalar => {
+        const full = current.map((p, i) => {
+          const k = adaptIdx.indexOf(i);
+          return k >= 0 ? (xs[k] as tf.Tensor) : p;
+        });
+        return loss(model.apply(full, support.x), support.y, support.w);
+      };
+      const grads = tf.grads(f)(adaptIdx.map((i) => current[i] as tf.Tensor));
+      current = current.map((p, i) => {
+        const k = adaptIdx.indexOf(i);
+        if (k < 0) return p;
+        const rate = typeof lr === 'number' ? tf.scalar(lr) : (lr[i] as tf.Tensor);
+        return tf.sub(p, tf.mul(rate, grads[k] as tf.Tensor));
+      });
+    }
+    return current.map((p) => (params.includes(p) ? tf.clone(p) : p));
+  });
+}
+
+/** Loss of `model` at `params` on `batch`, as a number (disposes everything it makes). */
+export function evaluateLoss<X>(model: Model<X>, params: Params, batch: Batch<X>, loss: Loss): number {
+  return tf.tidy(() => loss(model.apply(params, batch.x), batch.y, batch.w)).arraySync() as number;
+}

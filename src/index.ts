@@ -1,0 +1,43 @@
+// The SDK: one async factory, one small object with dispose()
+export { createPersonalizer } from './personalizer.js';
+export type { Personalizer, PersonalizerEvents, PersonalizerOptions, PersonalizerStats, Recommendation } from './personalizer.js';
+export type { StoredEvent, TrackEvent } from './events.js';
+export type { AdaptationInfo, Retention, StorageKind } from './store/types.js';
+
+// Events the SDK understands
+export { EVENT_TYPES, EVENT_WEIGHTS } from './models/feedback.js';
+export type { EventType } from './models/feedback.js';
+
+// Backends
+export { BACKEND_NAMES } from './engine/backends.js';
+export type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
+export type { WasmPaths } from './engine/wasm-paths.js';
+
+// Errors: every rejection and `error` event is an AttuneError with a stable `code`
+export { AttuneError, BackendError, BundleError, DisposedError, InvalidInputError, StorageError } from './errors.js';
+export type { BundleErrorCode } from './errors.js';
+
+// Bundle format v1: read and verify
+export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from './bundle/format.js';
+export type { BundleFileEntry, InnerLoopSettings, Manifest, RecommenderManifest, WeightEntry, WeightsGroup } from './bundle/format.js';
+export { bundleUrl, checkManifest, loadBundle } from './bundle/read.js';
+export type { BundleProgress, LoadBundleOptions, LoadedBundle } from './bundle/read.js';
+export { decodeWeights, encodeWeights, sha256Hex } from './bundle/codec.js';
+
+// Storage: IndexedDB or memory, one contract
+export { createIdbStore } from './store/idb.js';
+export type { IdbStoreOptions } from './store/idb.js';
+export { createMemoryStore } from './store/memory.js';
+export type { AdaptedRecord, AdaptedStore, EventStore, Store, StoreOptions } from './store/types.js';
+
+// Functional core and the recommender model (shared with the trainer)
+export { adapt, evaluateLoss } from './core/adapt.js';
+export type { AdaptOptions } from './core/adapt.js';
+export { bceWithLogits, lossByName, mse } from './core/losses.js';
+export type { Batch, Loss, Model } from './core/model.js';
+export { checkParams, cloneParams, disposeParams, initParams } from './core/params.js';
+export type { ParamSpec, Params } from './core/params.js';
+export { createRecommender, encodeItemFeatures, featureWidth } from './models/recommender.js';
+export type { FeatureSpec, Feedback, ItemFeatures, ItemInput, Recommender, RecommenderConfig } from './models/recommender.js';
+export { toExamples } from './models/feedback.js';
+export type { Examples, ExampleOptions, Interaction } from './models/feedback.js';

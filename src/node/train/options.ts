@@ -1,0 +1,84 @@
+import type { Feedback } from '../../models/recommender.js';
+
+/** Live progress of meta-training, reported after every outer step. */
+export interface TrainProgress {
+  readonly iteration: number;
+  readonly iterations: number;
+  readonly tasks: number;
+  readonly tasksPerSecond: number;
+  /** Smoothed mean query loss after adaptation. */
+  readonly loss: number;
+  readonly etaSeconds: number;
+}
+
+export interface TrainOptions {
+  /** Outer-loop algorithm (see `TRAIN_ALGORITHMS`); default `fomaml` for ratings, `reptile` for implicit events. */
+  readonly algorithm?: string;
+  /** Outer steps; default 300. */
+  readonly iterations?: number;
+  /** Tasks (users) per outer step; default 8. */
+  readonly metaBatch?: number;
+  /** Inner SGD steps, also shipped to the browser; default 5. */
+  readonly innerSteps?: number;
+  /** Inner learning rate, also shipped to the browser; default 0.1 for ratings, 0.5 for implicit events. */
+  readonly innerLr?: number;
+  /** Adam learning rate of the outer loop; default 0.01. */
+  readonly outerLr?: number;
+  /** Fraction of users held out for validation; default 0.2. */
+  readonly holdout?: number;
+  /** Use at most this many users (after a seeded shuffle). */
+  readonly maxUsers?: number;
+  /** Default 1; the same seed reproduces the same weights. */
+  readonly seed?: number;
+  /** Override the dataset's feedback kind (ratings can train `implicit`: rating ≥ 4 is a positive). */
+  readonly feedback?: Feedback;
+  /** Item embedding size; default 24. */
+  readonly dim?: number;
+  /** Head hidden layers; default [32]. */
+  readonly hidden?: readonly number[];
+  /** Training support sizes (distinct items), drawn per task in [min, max]; default [3, 12] implicit, [5, 20] ratings. */
+  readonly supportRange?: readonly [number, number];
+  /** Support size of held-out users; default 5 implicit, 10 ratings. */
+  readonly evalSupport?: number;
+  /** Most recent support events used (the browser does the same); default 100. */
+  readonly maxSupport?: number;
+  /** Query positives per training task; default 32. */
+  readonly maxQuery?: number;
+  /** Implicit: sampled negatives per positive in support and training queries; default 4. */
+  readonly negativesPerPositive?: number;
+  /** Implicit: sampled negatives per positive when ranking held-out queries; default 20. */
+  readonly evalNegatives?: number;
+  /** Evaluate at most this many held-out users; default 400. */
+  readonly evalUsers?: number;
+  readonly onProgress?: (progress: TrainProgress) => void;
+}
+
+export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'maxUsers' | 'onProgress' | 'feedback'>> &
+  Pick<TrainOptions, 'maxUsers' | 'onProgress'> & { readonly feedback: Feedback };
+
+export function resolveTrainOptions(o: TrainOptions, dataFeedback: Feedback): ResolvedTrainOptions {
+  const feedback = o.feedback ?? dataFeedback;
+  const rating = feedback === 'rating';
+  return {
+    algorithm: o.algorithm ?? (rating ? 'fomaml' : 'reptile'),
+    iterations: o.iterations ?? 300,
+    metaBatch: o.metaBatch ?? 8,
+    innerSteps: o.innerSteps ?? 5,
+    innerLr: o.innerLr ?? (rating ? 0.1 : 0.5),
+    outerLr: o.outerLr ?? 0.01,
+    holdout: o.holdout ?? 0.2,
+    seed: o.seed ?? 1,
+    feedback,
+    dim: o.dim ?? 24,
+    hidden: o.hidden ?? [32],
+    supportRange: o.supportRange ?? (rating ? [5, 20] : [3, 12]),
+    evalSupport: o.evalSupport ?? (rating ? 10 : 5),
+    maxSupport: o.maxSupport ?? 100,
+    maxQuery: o.maxQuery ?? 32,
+    negativesPerPositive: o.negativesPerPositive ?? 4,
+    evalNegatives: o.evalNegatives ?? 20,
+    evalUsers: o.evalUsers ?? 400,
+    maxUsers: o.maxUsers,
+    onProgress: o.onProgress,
+  };
+}

@@ -1,0 +1,17 @@
+import type { Manifest } from '../../bundle/format.js';
+import { writeBundle } from '../../bundle/write.js';
+import type { Dataset } from '../data/dataset.js';
+import type { TrainResult } from './train-recommender.js';
+
+/** Writes the bundle of a training run: the dataset's catalog, the trained params, the held-out metrics (`extra` joins the training block). */
+export function writeTrainedBundle(dir: string, data: Dataset, result: TrainResult, extra: Readonly<Record<string, unknown>> = {}): Promise<Manifest> {
+  const m = result.metrics;
+  return writeBundle(dir, {
+    config: result.config,
+    params: result.params,
+    catalog: { ids: data.items.map((it) => it.id), features: data.items.map((it) => it.features), known: result.known },
+    inner: result.inner,
+    training: { ...result.training, ...extra },
+    metrics: { heldOutUsers: m.users, ndcg10Init: m.ndcg10Init, ndcg10Adapted: m.ndcg10Adapted, queryLossInit: m.queryLossInit, queryLossAdapted: m.queryLossAdapted },
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Acceptance, quick start: start the demo exactly as the README says
+ * (`npm start`, which builds the default bundle and runs vite), open it in
+ * Chromium, click 5 products of one category, and see the "Recommended for
+ * you" row dominated by that category.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { guardPage, launchChromium, ROOT } from './harness.js';
+
+const SCREENSHOTS = join(ROOT, 'test-results');
+let child: ChildProcess | undefined;
+let browser: Browser;
+let url = '';
+
+/** A port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.on('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+/** Runs `npm start -- --port <port>` in its own process group and resolves with the URL vite prints. */
+function startDemo(port: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    child = spawn('npm', ['start', '--', '--port', String(port), '--strictPort'], { cwd: ROOT, detached: true, env: { ...process.env, BROWSER: 'none' } });
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`npm start printed no URL within 240 s:\n${output}`)), 240_000);
+    const read = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+      // eslint-disable-next-line no-control-regex
+      const match = output.replace(/\u001b\[[0-9;]*m/g, '').match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+\/?)/);
+      if (match) {
+        clearTimeout(timer);
+        ok(match[1] as string);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`npm start exited with ${code} before serving:\n${output}`));
+    });
+  });
+}
+
+beforeAll(async () => {
+  url = await startDemo(await freePort());
+  browser = await launchChromium('nogpu');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  // npm → sh → vite: kill the whole process group, not just npm.
+  if (child?.pid) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe('quick start', () => {
+  it('npm start serves the demo and 5 clicks in one category personalize "Recommended for you"', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const guard = await guardPage(page, { origin: new URL(url).origin });
+    await page.goto(url);
+    // Vite optimizes dependencies on the first visit and may reload the page once; wait for the SDK to be up.
+    await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid="backend"]')?.textContent ?? '';
+      return /webgpu|webgl|wasm|cpu/.test(text);
+    }, undefined, { timeout: 180_000 });
+    await page.waitForSelector('[data-testid="rec-row"][data-events="0"]');
+    await page.waitForTimeout(400); // let the row's entrance animation finish before the picture
+    await page.screenshot({ path: join(SCREENSHOTS, 'quick-start-1-fresh.png'), fullPage: false });
+
+    // A category the unpersonalized row barely shows, so the change below is the visitor's doing.
+    const initial = await page.locator('[data-testid="rec-item"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-category')));
+    const gridCategories = await page.locator('[data-testid="product"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-category')));
+    const category = gridCategories.find((c) => initial.filter((x) => x === c).length <= 2);
+    expect(category, `every category fills the unpersonalized row: ${initial.join(', ')}`).toBeTruthy();
+    const products = page.locator(`[data-testid="product"][data-category="${category}"]`);
+    expect(await products.count()).toBeGreaterThanOrEqual(5);
+    for (let i = 0; i < 5; i++) await products.nth(i).locator('[data-testid="product-open"]').click();
+
+    // Each click stores view + click; the row re-ranks after every event.
+    await page.waitForFunction(() => {
+      const row = document.querySelector('[data-testid="rec-row"]');
+      return document.querySelector('[data-testid="event-count"]')?.textContent?.trim() === '10' && row?.getAttribute('data-events') === '10';
+    }, undefined, { timeout: 60_000 });
+    const recCategories = await page.locator('[data-testid="rec-item"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-category')));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(SCREENSHOTS, 'quick-start-2-personalized.png'), fullPage: false });
+    const backend = await page.locator('[data-testid="backend"]').textContent();
+    console.log(`[quick-start] ${url} on ${backend?.trim()}: before ${initial.join(', ')}; clicked 5 × ${category}; after ${recCategories.join(', ')}`);
+    expect(recCategories).toHaveLength(10);
+    expect(recCategories.filter((c) => c === category).length).toBeGreaterThanOrEqual(7);
+
+    // "Add to cart" is an event too, and the cart counts it.
+    await products.nth(0).locator('[data-testid="add-to-cart"]').click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="event-count"]')?.textContent?.trim() === '11' && document.querySelector('[data-testid="cart-count"]')?.textContent?.trim() === '1');
+
+    // "Forget me" empties the device.
+    await page.locator('[data-testid="forget"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent?.trim() === '0');
+    expect(await page.locator('[data-testid="status"]').getAttribute('class')).not.toContain('error');
+
+    guard.check();
+    await context.close();
+  });
+});

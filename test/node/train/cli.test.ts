@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('attune CLI', () => {
+  it('help lists every command and its flags', async () => {
+    expect(await main(['help'])).toBe(0);
+    for (const text of ['attune synth', 'attune train', 'attune default-bundle', '--meta-batch', '--inner-lr', '--format', 'movielens|csv']) expect(out).toContain(text);
+  });
+
+  it('unknown commands and flags fail with the valid choices and a non-zero exit code', async () => {
+    expect(await main(['trian'])).toBe(2);
+    expect(err).toMatch(/unknown command "trian"; valid commands: synth, train, default-bundle, help/);
+    expect(await main(['train', '--fromat', 'csv'])).toBe(2);
+    expect(err).toMatch(/unknown flag --fromat; valid flags: --data, --format/);
+    expect(await main(['train', '--format', 'parquet', '--out', 'x'])).toBe(2);
+    expect(err).toMatch(/--format parquet: valid choices are movielens, csv/);
+    expect(await main(['train', '--format', 'csv', '--iterations', 'many', '--out', 'x'])).toBe(2);
+    expect(err).toMatch(/--iterations needs a number/);
+    expect(await main(['train', '--algo', 'sgd', '--format', 'csv', '--out', 'x'])).toBe(2);
+    expect(err).toMatch(/--algo sgd: valid choices are maml, fomaml, reptile, anil/);
+    expect(await main(['synth'])).toBe(2);
+    expect(err).toMatch(/--out DIR is required/);
+  });
+
+  it('data errors exit 1 naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+    expect(await main(['train', '--format', 'csv', '--data', dir, '--out', join(dir, 'b')])).toBe(1);
+    expect(err).toMatch(/items\.csv: file not found/);
+  });
+
+  it('synth then train writes a loadable bundle and a catalog', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+    expect(await main(['synth', '--out', join(dir, 'shop'), '--seed', '3', '--items', '32', '--visitors', '40'])).toBe(0);
+    expect(out).toMatch(/32 products, 40 visitors/);
+    const args = ['train', '--data', join(dir, 'shop'), '--format', 'csv', '--iterations', '3', '--meta-batch', '2', '--inner-steps', '2', '--dim', '8', '--out', join(dir, 'bundle'), '--catalog-json', join(dir, 'catalog.json')];
+    expect(await main(args)).toBe(0);
+    expect(err).toMatch(/train 3\/3 · 6 tasks · [\d.]+ tasks\/s · loss [\d.]+ · ETA 0s/);
+    expect(out).toMatch(/held-out users: \d+ · nDCG@10 init [\d.]+ → adapted [\d.]+/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'bundle', 'manifest.json'), 'utf8'));
+    expect(manifest.inner.steps).toBe(2);
+    expect(manifest.training.heldOutUsers).toHaveLength(8);
+    expect(existsSync(join(dir, 'bundle', 'items.bin'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8'))[0]).toMatchObject({ id: 'p01', category: expect.any(String) });
+  });
+});
