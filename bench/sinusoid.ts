@@ -8,9 +8,10 @@
  *
  *   npx tsx bench/sinusoid.ts [--quick] [--iterations N]
  *
- * Writes docs/benchmarks-sinusoid.md and docs/sinusoid.svg.
+ * Replaces the sinusoid section of docs/benchmarks.md (between the
+ * `<!-- sinusoid:start -->` / `<!-- sinusoid:end -->` markers) and writes docs/sinusoid.svg.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { relu } from '../src/core/activations.js';
 import { mse } from '../src/core/losses.js';
@@ -254,7 +255,7 @@ function markdown(rows: Row[], command: string): string {
     .map((r) => `${r.label}: ${((r.mean[1] as number) / (base?.mean[1] as number)).toFixed(2)}×`)
     .join('; ');
   return [
-    '## Sinusoid regression (MAML paper, §5.1)',
+    '## Sinusoid regression, MAML paper §5.1 (issue 3)',
     '',
     `Amplitude ∈ [0.1, 5], phase ∈ [0, π], x ∈ [−5, 5]; K = ${K} support points; MLP 1→40→40→1 (ReLU);`,
     `inner SGD lr ${INNER_LR}. Meta-training: ${ITERATIONS} iterations × meta-batch ${META_BATCH} tasks (K = ${K} query points`,
@@ -301,9 +302,20 @@ async function main(): Promise<void> {
     console.log(markdown(rows, command));
     return;
   }
-  writeFileSync(new URL('../docs/benchmarks-sinusoid.md', import.meta.url), markdown(rows, command));
+  writeSection(new URL('../docs/benchmarks.md', import.meta.url), markdown(rows, command));
   writeFileSync(new URL('../docs/sinusoid.svg', import.meta.url), svgChart(rows));
-  console.log('wrote docs/benchmarks-sinusoid.md and docs/sinusoid.svg');
+  console.log('updated docs/benchmarks.md and wrote docs/sinusoid.svg');
+}
+
+/** Swaps the text between the sinusoid markers of docs/benchmarks.md, keeping every other section. */
+function writeSection(file: URL, section: string): void {
+  const start = '<!-- sinusoid:start -->';
+  const end = '<!-- sinusoid:end -->';
+  const doc = readFileSync(file, 'utf8');
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file.pathname}: markers ${start} … ${end} not found`);
+  writeFileSync(file, `${doc.slice(0, from + start.length)}\n${section}\n${doc.slice(to)}`);
 }
 
 void main();

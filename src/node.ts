@@ -18,10 +18,16 @@ export { synthShop, synthDefaults, writeShop, type SynthOptions, type SynthShop 
 export type { Product } from './node/synth/catalog.js';
 export type { SynthEvent } from './node/synth/visitors.js';
 
-// Meta-training
+// The meta-learning library: five outer loops over one inner loop, and the generic trainer
+export * from './meta/index.js';
+export { ACTIVATION_NAMES, activationByName, activations, stopGradient, type ActivationName } from './core/activations.js';
+export { LOSS_NAMES, softmaxCrossEntropy } from './core/losses.js';
+export { adam, sgd, optimizerByName, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './core/optim.js';
+
+// Meta-training the recommender
 export { trainRecommender, type TrainResult } from './node/train/train-recommender.js';
 export type { TrainOptions, TrainProgress } from './node/train/options.js';
-export { TRAIN_ALGORITHMS, selectAlgorithm, type MetaStepFn } from './node/train/algorithms.js';
+export { TRAIN_ALGORITHMS, selectAlgorithm } from './node/train/algorithms.js';
 export { evaluateHead, type HeldOutMetrics, type HeadEvalOptions } from './node/train/evaluate.js';
 export { ndcgAt } from './node/train/metrics.js';
 export { splitUser, type SplitOptions, type UserSplit } from './node/train/tasks.js';

@@ -10,7 +10,11 @@ export interface WeightEntry {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: 'float32';
-  /** `tower` (outer loop only) or `head` (adapted on the device). */
+  /**
+   * `tower` (outer loop only), `head` (adapted on the device) or `lr`
+   * (Meta-SGD's learned inner learning rate of the head param the name
+   * follows: `lr/<param name>`).
+   */
   readonly group: string;
 }
 
@@ -28,9 +32,20 @@ export interface BundleFileEntry {
   readonly sha256: string;
 }
 
+/**
+ * How the device adapts the head: `steps` plain SGD steps on the visitor's
+ * support set.
+ *
+ * Learning rates: a bundle trained with Meta-SGD (Li et al. 2017) ships one
+ * learned rate per head weight element, as extra weight entries named
+ * `lr/<head param name>` with group `lr` and the head param's shape, after
+ * the head in `weightsManifest`. When they are present they must cover every
+ * head param, the SDK adapts with them, and `lr` is only their mean (for
+ * information). Bundles without `lr/` entries adapt with the scalar `lr`.
+ */
 export interface InnerLoopSettings {
   readonly steps: number;
-  /** Scalar inner learning rate (Meta-SGD bundles also ship per-parameter rates as weights named `lr/<param>`). */
+  /** Scalar inner learning rate; with `lr/` weights (Meta-SGD), the mean of the learned rates, for information. */
   readonly lr: number;
   /** Implicit feedback: catalog negatives sampled per positive. */
   readonly negativesPerPositive: number;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Params } from '../core/params.js';
+import type { Params, ParamSpec } from '../core/params.js';
 import { createRecommender, encodeItemFeatures, featureWidth, type ItemFeatures, type RecommenderConfig } from '../models/recommender.js';
 import { encodeWeights, sha256Hex } from './codec.js';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleFileEntry, type InnerLoopSettings, type Manifest, type WeightEntry } from './format.js';
@@ -18,7 +18,16 @@ export interface BundleInput {
     /** 1 where row i has a trained id embedding (id = row); default: rows below `config.numIds`. */
     readonly known?: ArrayLike<number>;
   };
+  /**
+   * The inner loop. With `lrs`, `inner.lr` is replaced by the rates' mean
+   * (for information: the SDK adapts with the per-parameter rates).
+   */
   readonly inner: InnerLoopSettings;
+  /**
+   * Meta-SGD's learned inner learning rates, one tensor per head param (same
+   * shapes, head spec order). Written as weights `lr/<param name>`, group `lr`.
+   */
+  readonly lrs?: Params;
   readonly training?: Readonly<Record<string, unknown>>;
   readonly metrics?: Readonly<Record<string, number>>;
   /** ISO time; default now. Not part of `version`. */
@@ -46,24 +55,44 @@ export function catalogEmbeddings(input: BundleInput): Float32Array {
   }).slice();
 }
 
+/** Weight entries `lr/<name>` (group `lr`) for Meta-SGD's per-parameter rates, checked against the head, and their mean. */
+function rateEntries(head: readonly ParamSpec[], lrs: Params | undefined): { entries: WeightEntry[]; mean?: number } {
+  if (!lrs) return { entries: [] };
+  if (lrs.length !== head.length) throw new Error(`writeBundle: expected ${head.length} learning-rate tensors (one per head param), got ${lrs.length}`);
+  head.forEach((spec, i) => {
+    const shape = (lrs[i] as tf.Tensor).shape;
+    if (shape.join(',') !== spec.shape.join(',')) throw new Error(`writeBundle: learning rate ${i} has shape [${shape}], ${spec.name} has [${spec.shape}]`);
+  });
+  let sum = 0;
+  let count = 0;
+  for (const t of lrs) {
+    for (const v of t.dataSync()) sum += v;
+    count += t.size;
+  }
+  const entries = head.map((s): WeightEntry => ({ name: `lr/${s.name}`, shape: [...s.shape], dtype: 'float32', group: 'lr' }));
+  return { entries, mean: sum / count };
+}
+
 async function fileEntry(path: string, bytes: Uint8Array): Promise<BundleFileEntry> {
   return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
 }
 
 /**
  * Writes a bundle folder (format v1, src/bundle/format.ts): weights.bin with
- * every tower and head tensor in spec order, items.bin with the catalog's
- * precomputed embeddings, and manifest.json with the SHA-256 of both. The
- * `version` is a content id over both hashes and the model config, so it
- * changes whenever anything the browser computes with changes. Node only.
+ * every tower and head tensor in spec order (then Meta-SGD's learned rates,
+ * when given), items.bin with the catalog's precomputed embeddings, and
+ * manifest.json with the SHA-256 of both. The `version` is a content id over
+ * both hashes and the model config, so it changes whenever anything the
+ * browser computes with changes. Node only.
  */
 export async function writeBundle(dir: string, input: BundleInput): Promise<Manifest> {
   const model = createRecommender(input.config);
   const specs = model.full.specs;
   if (input.params.length !== specs.length) throw new Error(`writeBundle: expected ${specs.length} params, got ${input.params.length}`);
   if (input.catalog.ids.length !== input.catalog.features.length) throw new Error('writeBundle: catalog ids and features differ in length');
-  const entries: WeightEntry[] = specs.map((s) => ({ name: s.name, shape: [...s.shape], dtype: 'float32', group: s.group }));
-  const weights = encodeWeights(entries, input.params.map((p) => p.dataSync() as Float32Array));
+  const rates = rateEntries(model.head.specs, input.lrs);
+  const entries: WeightEntry[] = [...specs.map((s): WeightEntry => ({ name: s.name, shape: [...s.shape], dtype: 'float32', group: s.group })), ...rates.entries];
+  const weights = encodeWeights(entries, [...input.params, ...(input.lrs ?? [])].map((p) => p.dataSync() as Float32Array));
   const items = new Uint8Array(catalogEmbeddings(input).buffer);
   const files = [await fileEntry(WEIGHTS_FILE, weights), await fileEntry(ITEMS_FILE, items)];
   const versionSource = new TextEncoder().encode(files.map((f) => f.sha256).join('\n') + '\n' + JSON.stringify(input.config));
@@ -76,7 +105,7 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Mani
     model: input.config,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: entries }],
     catalog: { ids: [...input.catalog.ids], embeddings: { path: ITEMS_FILE, dtype: 'float32', shape: [input.catalog.ids.length, input.config.dim] } },
-    inner: input.inner,
+    inner: rates.mean === undefined ? input.inner : { ...input.inner, lr: rates.mean },
     files,
     training: input.training ?? {},
     metrics: input.metrics ?? {},

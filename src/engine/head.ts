@@ -24,7 +24,8 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.len
 /**
  * Uploads the head: its weights are the entries in group `head`, which must
  * match the model config's head specs one to one, in order. Meta-SGD bundles
- * add a weight `lr/<param name>` per head param.
+ * add a weight `lr/<param name>` per head param (same shape): the engine then
+ * adapts with those learned per-parameter rates instead of `inner.lr`.
  */
 export function headTensors(bundle: LoadedBundle): HeadTensors {
   const { manifest, entries, weights } = bundle;
@@ -41,6 +42,10 @@ export function headTensors(bundle: LoadedBundle): HeadTensors {
   const byName = new Map(entries.map((e, i) => [e.name, i]));
   const lrIdx = head.specs.map((s) => byName.get(`lr/${s.name}`));
   if (lrIdx.some((i) => i !== undefined) && lrIdx.some((i) => i === undefined)) bad('per-parameter learning rates must cover every head weight');
+  lrIdx.forEach((i, k) => {
+    const spec = head.specs[k]!;
+    if (i !== undefined && !sameShape(entries[i]!.shape, spec.shape)) bad(`learning rate lr/${spec.name} is [${entries[i]!.shape}], expected [${spec.shape}]`);
+  });
   const upload = (i: number): tf.Tensor => tf.tensor(weights[i]!, [...entries[i]!.shape]);
   const theta0 = headIdx.map(upload);
   const lr = lrIdx[0] === undefined ? manifest.inner.lr : lrIdx.map((i) => upload(i!));

@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The repository root (two levels above this file). */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -185,4 +186,29 @@ export function requireBuild(): void {
     (f) => !existsSync(join(ROOT, f)),
   );
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build && npm run bundle:default\` first (npm test does both)`);
+}
+
+/** What `useSdkBrowser` sets up for a test file: the static server and one Chromium. */
+export interface SdkBrowser {
+  readonly server: StaticServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that check the build, start the static
+ * server with the SDK mounts (plus `extraMounts`) and launch Chromium of
+ * `kind`, and stop both after the file. Read the fields inside tests.
+ */
+export function useSdkBrowser(kind: LaunchKind = 'nogpu', extraMounts: Record<string, string> = {}): SdkBrowser {
+  const state = {} as { server: StaticServer; browser: Browser };
+  beforeAll(async () => {
+    requireBuild();
+    state.server = await startServer({ ...SDK_MOUNTS, ...extraMounts });
+    state.browser = await launchChromium(kind);
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  return state;
 }

@@ -2,29 +2,16 @@
  * Acceptance: no tensor leaks. After 100 track → recommend cycles (each one
  * adapts again) the page's tf.memory().numTensors is back at its baseline.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireBuild, SDK_MOUNTS, startServer, type StaticServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useSdkBrowser } from './harness.js';
 import { openSdkPage } from './sdk-page.js';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startServer(SDK_MOUNTS);
-  browser = await launchChromium('nogpu');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useSdkBrowser('nogpu');
 
 describe('leaks', () => {
   // The two backends a GPU-less visitor gets; each keeps tensors in its own way (JS arrays, wasm heap).
   it.each(['cpu', 'wasm'])('numTensors returns to baseline after 100 track/recommend cycles on %s', async (backend) => {
-    const session = await openSdkPage(browser, server.origin);
+    const session = await openSdkPage(env.browser, env.server.origin);
     const counts = await session.page.evaluate(async (backend) => {
       const { catalog } = await window.h.create({ backend });
       const types = ['view', 'click', 'add_to_cart', 'purchase'];

@@ -5,24 +5,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireBuild, ROOT, SDK_MOUNTS, startServer, type StaticServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useSdkBrowser } from './harness.js';
 import { openSdkPage } from './sdk-page.js';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startServer(SDK_MOUNTS);
-  browser = await launchChromium('nogpu');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useSdkBrowser('nogpu');
 
 describe('packaging', () => {
   it('dist/ holds the ESM build, its types, the script-tag build and the wasm binaries', () => {
@@ -32,7 +19,7 @@ describe('packaging', () => {
 
   it('window.Attune (script tag) exports exactly what dist/attune.js (ESM) exports', async () => {
     const esm = Object.keys(await import(pathToFileURL(join(ROOT, 'dist/attune.js')).href)).sort();
-    const session = await openSdkPage(browser, server.origin);
+    const session = await openSdkPage(env.browser, env.server.origin);
     const global = await session.page.evaluate(() => Object.keys((window as unknown as { Attune: object }).Attune).sort());
     expect(esm).toContain('createPersonalizer');
     expect(global).toEqual(esm);

@@ -4,28 +4,15 @@
  * itself catches what it must, and a whole SDK session requests nothing but
  * the page, the built package and the bundle files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireBuild, SDK_MOUNTS, startServer, type StaticServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useSdkBrowser } from './harness.js';
 import { openSdkPage } from './sdk-page.js';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startServer(SDK_MOUNTS);
-  browser = await launchChromium('nogpu');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useSdkBrowser('nogpu');
 
 describe('privacy', () => {
   it('a whole session (create, track, recommend, rank, forget) requests only the page, dist/ and the bundle', async () => {
-    const session = await openSdkPage(browser, server.origin);
+    const session = await openSdkPage(env.browser, env.server.origin);
     await session.page.evaluate(async () => {
       const { catalog } = await window.h.create();
       for (const itemId of catalog.slice(0, 4)) await window.h.p.track({ type: 'add_to_cart', itemId });
@@ -46,7 +33,7 @@ describe('privacy', () => {
   });
 
   it('the guard blocks and reports other hosts, other paths and non-GET requests', async () => {
-    const session = await openSdkPage(browser, server.origin, (text) => text.includes('ERR_BLOCKED_BY_CLIENT'));
+    const session = await openSdkPage(env.browser, env.server.origin, (text) => text.includes('ERR_BLOCKED_BY_CLIENT'));
     const outcomes = await session.page.evaluate(async () => {
       const attempt = (url: string, init?: RequestInit) => fetch(url, init).then((r) => `status ${r.status}`, () => 'failed');
       return [

@@ -14,8 +14,11 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
-/** Trains with a live progress line, writes the bundle (`extra` joins its training block), prints the summary. */
-export async function trainAndWrite(data: Dataset, options: TrainOptions, out: string, extra: Record<string, unknown> = {}): Promise<Manifest> {
+/**
+ * Trains with a live progress line, writes the bundle (`extra` joins its training block), prints the summary.
+ * The user split goes to `splitOut` only when asked: user ids of the shop's logs never go into the public bundle.
+ */
+export async function trainAndWrite(data: Dataset, options: TrainOptions, out: string, extra: Record<string, unknown> = {}, splitOut?: string): Promise<Manifest> {
   const log = (s: string): void => void process.stdout.write(s + '\n');
   await useCpu();
   const progress = progressReporter();
@@ -23,19 +26,23 @@ export async function trainAndWrite(data: Dataset, options: TrainOptions, out: s
   progress.done();
   try {
     const manifest = await writeTrainedBundle(out, data, result, extra);
+    if (splitOut) writeJson(splitOut, { bundleVersion: manifest.version, trainUsers: result.trainUsers, heldOutUsers: result.heldOutUsers });
     const m = result.metrics;
     log(`trained ${data.name} (${result.config.feedback}, ${result.training.algorithm}) on ${result.trainUsers.length} users in ${result.seconds.toFixed(1)} s`);
     log(`held-out users: ${m.users} · nDCG@10 init ${m.ndcg10Init.toFixed(4)} → adapted ${m.ndcg10Adapted.toFixed(4)} · query loss ${m.queryLossInit.toFixed(4)} → ${m.queryLossAdapted.toFixed(4)}`);
     log(`bundle ${manifest.version} written to ${out}`);
     return manifest;
   } finally {
-    tf.dispose(result.params);
+    tf.dispose([...result.params, ...(result.lrs ?? [])]);
   }
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value) + '\n');
 }
 
 /** A display catalog for the demo: id plus every display column and raw feature. */
 export function writeCatalogJson(path: string, data: Dataset): void {
-  const rows = data.items.map((it) => ({ id: it.id, ...it.display, ...it.features }));
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(rows) + '\n');
+  writeJson(path, data.items.map((it) => ({ id: it.id, ...it.display, ...it.features })));
 }

@@ -15,7 +15,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   iterations: { type: 'number', integer: true, min: 1, help: 'outer steps (default 300)' },
   'meta-batch': { type: 'number', integer: true, min: 1, help: 'users per outer step (default 8)' },
   'inner-steps': { type: 'number', integer: true, min: 0, help: 'inner SGD steps, shipped in the bundle (default 5)' },
-  'inner-lr': { type: 'number', min: 0, help: 'inner learning rate (default 0.1 ratings, 0.5 implicit)' },
+  'inner-lr': { type: 'number', min: 0, help: 'inner learning rate (default 0.1 ratings, 0.5 implicit); metasgd: the learned rates start here' },
   'outer-lr': { type: 'number', min: 0, help: 'Adam learning rate (default 0.01)' },
   holdout: { type: 'number', min: 0, max: 0.9, help: 'fraction of users held out (default 0.2)' },
   'max-users': { type: 'number', integer: true, min: 2, help: 'use at most N users' },
@@ -24,6 +24,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'number', integer: true, help: 'random seed (default 1)' },
   out: { type: 'string', help: 'bundle output folder (required)' },
   'catalog-json': { type: 'string', help: 'also write a display catalog JSON here' },
+  'split-out': { type: 'string', help: 'also write the train/held-out user ids to this JSON file (kept out of the bundle: user ids are private)' },
 };
 
 /** Maps CLI flags to trainer options (absent flags keep the trainer's defaults). */
@@ -47,6 +48,6 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
   if (typeof f.format !== 'string') throw new UsageError('attune train: --format movielens|csv is required');
   if (typeof f.out !== 'string') throw new UsageError('attune train: --out BUNDLE_DIR is required');
   const data = loadData(f.format, f.data as string | undefined, f.feedback as Feedback | undefined);
-  await trainAndWrite(data, trainOptionsFromFlags(f), f.out);
+  await trainAndWrite(data, trainOptionsFromFlags(f), f.out, {}, f['split-out'] as string | undefined);
   if (typeof f['catalog-json'] === 'string') writeCatalogJson(f['catalog-json'], data);
 }

@@ -7,7 +7,8 @@ import type { UserSplit } from './tasks.js';
 
 export interface HeadEvalOptions {
   readonly steps: number;
-  readonly lr: number;
+  /** One rate for every head param, or (Meta-SGD) one learned rate tensor per head param. */
+  readonly lr: number | Params;
   readonly loss: Loss;
 }
 

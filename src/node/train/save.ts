@@ -9,6 +9,7 @@ export function writeTrainedBundle(dir: string, data: Dataset, result: TrainResu
   return writeBundle(dir, {
     config: result.config,
     params: result.params,
+    ...(result.lrs ? { lrs: result.lrs } : {}),
     catalog: { ids: data.items.map((it) => it.id), features: data.items.map((it) => it.features), known: result.known },
     inner: result.inner,
     training: { ...result.training, ...extra },

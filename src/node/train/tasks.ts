@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../../core/model.js';
 import { hashString } from '../../core/random.js';
 import { toExamples, type Examples, type Interaction } from '../../models/feedback.js';
-import { encodeItemFeatures, type Feedback, type ItemInput } from '../../models/recommender.js';
+import { encodeItemFeatures, featureWidth, type Feedback, type ItemInput } from '../../models/recommender.js';
 import type { Task } from '../../meta/types.js';
 import type { Dataset } from '../data/dataset.js';
 
@@ -81,8 +81,9 @@ export interface CatalogInput {
   dispose(): void;
 }
 
+/** Encodes the whole catalog once (the caller disposes the result). */
 export function catalogInput(data: Dataset, known: Float32Array): CatalogInput {
-  const width = Math.max(1, data.features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.vocab.length), 0));
+  const width = Math.max(1, featureWidth(data.features));
   const feats = tf.tensor2d(encodeItemFeatures(data.features, data.items.map((it) => it.features)), [data.items.length, width]);
   return { feats, known, dispose: () => feats.dispose() };
 }

@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { Interaction } from '../../models/feedback.js';
 import { createRecommender, type RecommenderConfig } from '../../models/recommender.js';
 import { groupByUser, summarizeDataset, type Dataset } from '../data/dataset.js';
-import { selectAlgorithm } from './algorithms.js';
+import { selectAlgorithm, trainAlgorithm } from './algorithms.js';
 import { trainingModel } from './training-model.js';
 import { evaluateHead, type HeldOutMetrics } from './evaluate.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
@@ -18,6 +18,11 @@ export interface TrainResult {
   readonly config: RecommenderConfig;
   /** Tower then head params, in spec order; the caller owns (and disposes) them. */
   readonly params: tf.Tensor[];
+  /**
+   * Meta-SGD only: the learned inner learning rates, one tensor per head
+   * param (same shapes, head spec order). The caller owns (and disposes) them.
+   */
+  readonly lrs?: tf.Tensor[];
   /** 1 for catalog rows whose id embedding was trained (seen in a training user's history). */
   readonly known: Float32Array;
   readonly inner: InnerLoopSettings;
@@ -93,20 +98,31 @@ function setup(data: Dataset, options: TrainOptions): Setup {
   return { o, hist, train, heldOut, config, known, split };
 }
 
-/** The outer loop: Adam on the algorithm's meta-gradients; returns the trained params (caller owns). */
-async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Promise<tf.Tensor[]> {
+interface Trained {
+  readonly params: tf.Tensor[];
+  readonly lrs?: tf.Tensor[];
+}
+
+/**
+ * The outer loop: Adam on the algorithm's meta-gradients (for Meta-SGD over
+ * θ0 and the head's inner rates alike); returns the trained params and
+ * learned rates (caller owns).
+ */
+async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Promise<Trained> {
   const { o } = s;
-  const algo = selectAlgorithm(o.algorithm);
   const full = trainingModel(createRecommender(s.config));
   const inner = { steps: o.innerSteps, lr: o.innerLr, loss: lossFor(o), mask: groupMask(full.specs, ['head']) };
-  let params = full.init(o.seed);
+  const algo = trainAlgorithm(o.algorithm, inner.mask, o.innerLr);
+  const init = full.init(o.seed);
+  let params = algo.init(init);
+  tf.dispose(init);
   const optimizer = adam(o.outerLr, { epsilon: 1e-7 });
   let state = optimizer.init(params);
   const rng = createRng(o.seed);
   let smoothed = Number.NaN;
   for (let it = 0; it < o.iterations; it++) {
     const tasks = sampleTasks(rng, s.train, s.hist, s.split, o, it).map((split) => itemTask(catalog, split));
-    const step = algo(full, params, tasks, inner);
+    const step = algo.step(full, params, tasks, inner);
     const next = optimizer.update(step.grads, state, params);
     tf.dispose([...params, ...step.grads]);
     optimizer.disposeState(state);
@@ -118,7 +134,7 @@ async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Prom
     if (it % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   optimizer.disposeState(state);
-  return params;
+  return algo.split(params);
 }
 
 const lossFor = (o: ResolvedTrainOptions) => (o.feedback === 'rating' ? mse : bceWithLogits);
@@ -136,19 +152,28 @@ export async function trainRecommender(data: Dataset, options: TrainOptions = {}
   const { o } = s;
   selectAlgorithm(o.algorithm);
   const catalog = catalogInput(data, s.known);
-  let params: tf.Tensor[];
+  let trained: Trained;
   let metrics: HeldOutMetrics;
   try {
-    params = await metaTrain(s, catalog, started);
-    metrics = evaluateHeldOut(createRecommender(s.config), params, catalog, s.heldOut, s.hist, { ...s.split, maxQuery: 1e9, queryNegatives: o.evalNegatives }, o);
+    trained = await metaTrain(s, catalog, started);
+    metrics = evaluateHeldOut(createRecommender(s.config), trained, catalog, s.heldOut, s.hist, { ...s.split, maxQuery: 1e9, queryNegatives: o.evalNegatives }, o);
   } finally {
     catalog.dispose();
   }
-  const inner: InnerLoopSettings = { steps: o.innerSteps, lr: o.innerLr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport };
+  const { params, lrs } = trained;
+  // With learned rates, `lr` is their mean: for information only (the rates themselves ship as weights).
+  const lr = lrs ? meanOf(lrs) : o.innerLr;
+  const inner: InnerLoopSettings = { steps: o.innerSteps, lr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport };
   const { onProgress: _p, ...settings } = o;
   const seconds = (performance.now() - started) / 1000;
-  const training = { ...summarizeDataset(data), algorithm: o.algorithm, seed: o.seed, settings, trainUsers: s.train.length, heldOutUsers: s.heldOut, seconds: Math.round(seconds * 10) / 10 };
-  return { config: s.config, params, known: s.known, inner, trainUsers: s.train, heldOutUsers: s.heldOut, metrics, training, seconds };
+  const training = { ...summarizeDataset(data), algorithm: o.algorithm, seed: o.seed, settings, trainUsers: s.train.length, heldOutUsers: s.heldOut.length, seconds: Math.round(seconds * 10) / 10 };
+  return { config: s.config, params, ...(lrs ? { lrs } : {}), known: s.known, inner, trainUsers: s.train, heldOutUsers: s.heldOut, metrics, training, seconds };
+}
+
+/** Mean over every element of `tensors`. */
+function meanOf(tensors: readonly tf.Tensor[]): number {
+  const values = tensors.flatMap((t) => Array.from(t.dataSync()));
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 function reportProgress(o: ResolvedTrainOptions, iteration: number, loss: number, started: number): void {
@@ -158,14 +183,15 @@ function reportProgress(o: ResolvedTrainOptions, iteration: number, loss: number
   o.onProgress({ iteration, iterations: o.iterations, tasks, tasksPerSecond: tasks / elapsed, loss, etaSeconds: (elapsed / iteration) * (o.iterations - iteration) });
 }
 
-function evaluateHeldOut(model: ReturnType<typeof createRecommender>, params: tf.Tensor[], catalog: CatalogInput, users: readonly string[], hist: Histories, split: Omit<SplitOptions, 'supportItems' | 'seed'>, o: ResolvedTrainOptions): HeldOutMetrics {
+/** Held-out nDCG with the inner loop the bundle will ship: the learned rates when there are some. */
+function evaluateHeldOut(model: ReturnType<typeof createRecommender>, { params, lrs }: Trained, catalog: CatalogInput, users: readonly string[], hist: Histories, split: Omit<SplitOptions, 'supportItems' | 'seed'>, o: ResolvedTrainOptions): HeldOutMetrics {
   const splits = users.slice(0, o.evalUsers).flatMap((u) => splitUser(hist.get(u) ?? [], { ...split, supportItems: o.evalSupport, seed: userSeed(u, 0xe7a1) }) ?? []);
   const tower = params.slice(0, model.towerSize);
   const embeddings = tf.tidy(() => {
     const ids = tf.range(0, catalog.known.length, 1, 'int32') as tf.Tensor1D;
     return model.tower.apply(tower, { feats: catalog.feats, ids, known: tf.tensor1d(catalog.known) }) as tf.Tensor2D;
   });
-  const metrics = evaluateHead(model.head, params.slice(model.towerSize), embeddings, splits, { steps: o.innerSteps, lr: o.innerLr, loss: lossFor(o) });
+  const metrics = evaluateHead(model.head, params.slice(model.towerSize), embeddings, splits, { steps: o.innerSteps, lr: lrs ?? o.innerLr, loss: lossFor(o) });
   embeddings.dispose();
   return metrics;
 }

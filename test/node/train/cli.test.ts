@@ -30,7 +30,7 @@ describe('attune CLI', () => {
     expect(await main(['train', '--format', 'csv', '--iterations', 'many', '--out', 'x'])).toBe(2);
     expect(err).toMatch(/--iterations needs a number/);
     expect(await main(['train', '--algo', 'sgd', '--format', 'csv', '--out', 'x'])).toBe(2);
-    expect(err).toMatch(/--algo sgd: valid choices are maml, fomaml, reptile, anil/);
+    expect(err).toMatch(/--algo sgd: valid choices are maml, fomaml, reptile, metasgd, anil/);
     expect(await main(['synth'])).toBe(2);
     expect(err).toMatch(/--out DIR is required/);
   });
@@ -45,13 +45,17 @@ describe('attune CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
     expect(await main(['synth', '--out', join(dir, 'shop'), '--seed', '3', '--items', '32', '--visitors', '40'])).toBe(0);
     expect(out).toMatch(/32 products, 40 visitors/);
-    const args = ['train', '--data', join(dir, 'shop'), '--format', 'csv', '--iterations', '3', '--meta-batch', '2', '--inner-steps', '2', '--dim', '8', '--out', join(dir, 'bundle'), '--catalog-json', join(dir, 'catalog.json')];
+    const args = ['train', '--data', join(dir, 'shop'), '--format', 'csv', '--iterations', '3', '--meta-batch', '2', '--inner-steps', '2', '--dim', '8', '--out', join(dir, 'bundle'), '--catalog-json', join(dir, 'catalog.json'), '--split-out', join(dir, 'split.json')];
     expect(await main(args)).toBe(0);
     expect(err).toMatch(/train 3\/3 · 6 tasks · [\d.]+ tasks\/s · loss [\d.]+ · ETA 0s/);
     expect(out).toMatch(/held-out users: \d+ · nDCG@10 init [\d.]+ → adapted [\d.]+/);
     const manifest = JSON.parse(readFileSync(join(dir, 'bundle', 'manifest.json'), 'utf8'));
     expect(manifest.inner.steps).toBe(2);
-    expect(manifest.training.heldOutUsers).toHaveLength(8);
+    expect(manifest.training.heldOutUsers).toBe(8);
+    expect(JSON.stringify(manifest)).not.toMatch(/"v\d+"/); // no user id (synth ids are v01…v40) of the logs in the public bundle
+    const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
+    expect(split.heldOutUsers).toHaveLength(8);
+    expect(split.trainUsers).toHaveLength(32);
     expect(existsSync(join(dir, 'bundle', 'items.bin'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8'))[0]).toMatchObject({ id: 'p01', category: expect.any(String) });
   });
