@@ -85,13 +85,22 @@ export function checkItemId(raw: unknown, catalog: ReadonlyMap<string, number>, 
   return raw;
 }
 
-function checkValue(raw: unknown, type: EventType): number | undefined {
+/** The bundle's rating scale, when it has one. */
+export interface RatingScale {
+  readonly min: number;
+  readonly max: number;
+}
+
+function checkValue(raw: unknown, type: EventType, scale?: RatingScale): number | undefined {
   if (raw === undefined) {
     if (type === 'rating') throw new InvalidInputError('value', 'is required for a rating event');
     return undefined;
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     throw new InvalidInputError('value', `must be a finite number, got ${describe(raw)}`);
+  }
+  if (type === 'rating' && scale && (raw < scale.min || raw > scale.max)) {
+    throw new InvalidInputError('value', `must be within the bundle's rating scale ${scale.min}..${scale.max}, got ${raw}`);
   }
   return raw;
 }
@@ -109,11 +118,11 @@ function checkTimestamp(raw: unknown, now: number): number {
  * Validates a `track()` argument and returns a fresh copy holding only the
  * known fields. Throws an InvalidInputError naming the first bad field.
  */
-export function validateEvent(input: unknown, catalog: ReadonlyMap<string, number>, now = Date.now()): NewEvent {
+export function validateEvent(input: unknown, catalog: ReadonlyMap<string, number>, now = Date.now(), scale?: RatingScale): NewEvent {
   if (!isPlainObject(input)) throw new InvalidInputError('event', `must be an object, got ${describe(input)}`);
   const type = checkType(ownField(input, 'type'));
   const itemId = checkItemId(ownField(input, 'itemId'), catalog);
-  const value = checkValue(ownField(input, 'value'), type);
+  const value = checkValue(ownField(input, 'value'), type, scale);
   const timestamp = checkTimestamp(ownField(input, 'timestamp'), now);
   return value === undefined ? { type, itemId, timestamp } : { type, itemId, value, timestamp };
 }

@@ -20,7 +20,8 @@ export type { BundleErrorCode } from './errors.js';
 // Bundle format v1: read and verify
 export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from './bundle/format.js';
 export type { BundleFileEntry, InnerLoopSettings, Manifest, RecommenderManifest, WeightEntry, WeightsGroup } from './bundle/format.js';
-export { bundleUrl, checkManifest, loadBundle } from './bundle/read.js';
+export { checkManifest, MAX_INNER_STEPS } from './bundle/check.js';
+export { bundleUrl, loadBundle } from './bundle/read.js';
 export type { BundleProgress, LoadBundleOptions, LoadedBundle } from './bundle/read.js';
 export { decodeWeights, encodeWeights, sha256Hex } from './bundle/codec.js';
 

@@ -6,7 +6,7 @@ import { buildSupport, supportFingerprint } from './engine/support.js';
 import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
 import { AttuneError, DisposedError } from './errors.js';
 import { Emitter } from './emitter.js';
-import { validateEvent, validateItemIds, validateOptions, validateRecommendOptions, type StoredEvent, type TrackEvent } from './events.js';
+import { validateEvent, validateItemIds, validateOptions, validateRecommendOptions, type RatingScale, type StoredEvent, type TrackEvent } from './events.js';
 import { openStore } from './store/open.js';
 import type { AdaptationInfo, Retention, StorageKind, Store } from './store/types.js';
 
@@ -105,6 +105,7 @@ class Session implements Personalizer {
   readonly bundleVersion: string;
   readonly catalog: readonly string[];
   readonly #rows: ReadonlyMap<string, number>;
+  readonly #ratingScale: RatingScale | undefined;
   // Mirror of the visitor's history: item → whether any non-impression event exists.
   readonly #history = new Map<string, boolean>();
   #lastId = 0;
@@ -127,6 +128,8 @@ class Session implements Personalizer {
     this.bundleVersion = manifest.version;
     this.catalog = Object.freeze([...manifest.catalog.ids]);
     this.#rows = new Map(manifest.catalog.ids.map((id, row) => [id, row]));
+    const { ratingMin: min, ratingMax: max } = manifest.model;
+    this.#ratingScale = min !== undefined && max !== undefined ? { min, max } : undefined;
   }
 
   get backend(): BackendName {
@@ -158,7 +161,7 @@ class Session implements Personalizer {
 
   track(event: TrackEvent): Promise<void> {
     return this.#guard(async () => {
-      const valid = validateEvent(event, this.#rows);
+      const valid = validateEvent(event, this.#rows, Date.now(), this.#ratingScale);
       this.#remember(await this.#store.events.add(valid));
     });
   }
@@ -261,7 +264,7 @@ class Session implements Personalizer {
     if (support.items.length === 0) return null;
     const result = await this.#engine.adapt(support);
     if (!result.applied) {
-      this.#emitter.emit('error', new AttuneError('adaptation-unsound', 'adaptation produced non-finite values; recommendations use the initialization'));
+      this.#emitter.emit('error', new AttuneError('adaptation-unsound', 'adaptation diverged (non-finite values or a growing loss on the visitor\'s own events); recommendations use the initialization'));
       await this.#engine.useParams(null);
       return null;
     }

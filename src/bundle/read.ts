@@ -1,6 +1,7 @@
 import { BundleError } from '../errors.js';
 import { decodeWeights, sha256Hex } from './codec.js';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type Manifest, type WeightEntry } from './format.js';
+import { checkManifest } from './check.js';
+import type { Manifest, WeightEntry } from './format.js';
 
 /** A verified bundle, decoded into plain arrays (no tensors yet). */
 export interface LoadedBundle {
@@ -40,35 +41,6 @@ async function fetchBytes(url: string, options: LoadBundleOptions): Promise<Arra
   }
   if (!response.ok) throw new BundleError('bundle-fetch-failed', `could not fetch ${url}: HTTP ${response.status}`);
   return response.arrayBuffer();
-}
-
-/**
- * Checks a parsed manifest's shape and format version. Throws a BundleError
- * naming the first problem.
- */
-export function checkManifest(json: unknown): Manifest {
-  const m = json as Partial<Manifest> | null;
-  const bad = (what: string): never => {
-    throw new BundleError('bundle-malformed', `manifest.json: ${what}`);
-  };
-  if (!m || typeof m !== 'object') bad('not a JSON object');
-  if (m!.format !== BUNDLE_FORMAT) bad(`format is ${JSON.stringify(m!.format)}, expected "${BUNDLE_FORMAT}"`);
-  if (typeof m!.formatVersion !== 'number') bad('formatVersion is missing');
-  if ((m!.formatVersion as number) > BUNDLE_FORMAT_VERSION) {
-    throw new BundleError(
-      'bundle-unsupported-version',
-      `manifest.json: format version ${m!.formatVersion} is newer than this attune build reads (${BUNDLE_FORMAT_VERSION}); update attune`,
-    );
-  }
-  if (m!.kind !== 'recommender') bad(`kind ${JSON.stringify(m!.kind)} is not supported; valid: recommender`);
-  if (!Array.isArray(m!.weightsManifest) || m!.weightsManifest.length === 0) bad('weightsManifest is missing');
-  if (!Array.isArray(m!.files)) bad('files is missing');
-  if (!m!.catalog || !Array.isArray(m!.catalog.ids)) bad('catalog.ids is missing');
-  if (!m!.model || typeof m!.model.dim !== 'number') bad('model config is missing');
-  if (!m!.inner || typeof m!.inner.steps !== 'number') bad('inner-loop settings are missing');
-  const [rows, dim] = m!.catalog!.embeddings?.shape ?? [];
-  if (rows !== m!.catalog!.ids.length || dim !== m!.model!.dim) bad('catalog.embeddings.shape does not match catalog.ids and model.dim');
-  return m as Manifest;
 }
 
 async function fetchVerified(base: string, path: string, manifest: Manifest, options: LoadBundleOptions): Promise<ArrayBuffer> {

@@ -18,7 +18,7 @@ export interface AdaptResult {
   readonly supportSize: number;
   readonly lossBefore: number;
   readonly lossAfter: number;
-  /** False when the result was not finite: the engine kept its previous params. */
+  /** False when the result was not finite or diverged: the engine kept its previous params. */
   readonly applied: boolean;
   /** The adapted head params as plain arrays (to cache), in manifest order. */
   readonly params: readonly Float32Array[];
@@ -54,6 +54,13 @@ export interface EngineOptions {
 }
 
 const allFinite = (values: Float32Array): boolean => values.every(Number.isFinite);
+
+/**
+ * How much the support loss may grow over the inner loop before the result
+ * counts as diverged. SGD from a meta-learned init lowers it; a blow-up
+ * (a wild event, a too-large rate) raises it by orders of magnitude.
+ */
+const DIVERGENCE_FACTOR = 1.5;
 
 /** Rejects as a BackendError unless the failure already is a typed attune error. */
 function asBackendError(what: string, error: unknown): AttuneError {
@@ -115,7 +122,9 @@ function engineOn(bundle: LoadedBundle, t: HeadTensors, backend: BackendName, at
       const values = (await Promise.all(out.params.map((p) => p.data()))) as Float32Array[];
       const [lossBefore = NaN, lossAfter = NaN] = await out.losses.data();
       out.losses.dispose();
-      const applied = values.every(allFinite) && Number.isFinite(lossAfter);
+      // Keep θ0 when the steps did not converge on the visitor's own events:
+      // non-finite values, or a support loss that grew (a diverged inner loop).
+      const applied = values.every(allFinite) && Number.isFinite(lossAfter) && lossAfter <= lossBefore * DIVERGENCE_FACTOR + 1e-6;
       if (applied) replace(out.params);
       else disposeParams(out.params);
       const ms = performance.now() - start;

@@ -22,6 +22,13 @@ export interface RecommenderConfig {
   /** Ratings are standardized with these before the loss; scores are in that unit. */
   readonly ratingMean: number;
   readonly ratingStd: number;
+  /**
+   * The rating scale seen in training (rating bundles). The SDK rejects a
+   * `rating` event outside it: one wild value would otherwise derail the
+   * visitor's adaptation. Absent in bundles without ratings.
+   */
+  readonly ratingMin?: number;
+  readonly ratingMax?: number;
 }
 
 /** Items as the tower sees them: dense encoded features plus optional id rows. */

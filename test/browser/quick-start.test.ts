@@ -29,10 +29,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs `npm start -- --port <port>` in its own process group and resolves with the URL vite prints. */
+/**
+ * Runs `npm start -- --port <port>` in its own process group and resolves with the URL vite prints.
+ * `--bypass-lock`: vite 8 refuses a second dev server per project, and a developer may have the
+ * demo open (`npm start`) while running `npm test`.
+ */
 function startDemo(port: number): Promise<string> {
   return new Promise((ok, fail) => {
-    child = spawn('npm', ['start', '--', '--port', String(port), '--strictPort'], { cwd: ROOT, detached: true, env: { ...process.env, BROWSER: 'none' } });
+    child = spawn('npm', ['start', '--', '--port', String(port), '--strictPort', '--bypass-lock'], { cwd: ROOT, detached: true, env: { ...process.env, BROWSER: 'none' } });
     let output = '';
     const timer = setTimeout(() => fail(new Error(`npm start printed no URL within 240 s:\n${output}`)), 240_000);
     const read = (chunk: Buffer) => {

@@ -50,11 +50,19 @@ function splitUsers(users: string[], o: ResolvedTrainOptions): { train: string[]
   return { heldOut: used.slice(0, n), train: used.slice(n) };
 }
 
-function ratingStats(hist: Histories, users: readonly string[]): { mean: number; std: number } {
+interface RatingStats {
+  readonly mean: number;
+  readonly std: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+function ratingStats(hist: Histories, users: readonly string[]): RatingStats {
   const values = users.flatMap((u) => (hist.get(u) ?? []).flatMap((e) => (e.type === 'rating' && e.value !== undefined ? [e.value] : [])));
   if (values.length === 0) return { mean: 0, std: 1 };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1 };
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
+  return { mean, std, min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)) };
 }
 
 function sampleTasks(rng: Rng, users: readonly string[], hist: Histories, split: Omit<SplitOptions, 'supportItems' | 'seed'>, o: ResolvedTrainOptions, it: number): UserSplit[] {
@@ -90,10 +98,10 @@ function setup(data: Dataset, options: TrainOptions): Setup {
   const o = resolveTrainOptions(options, data.feedback);
   const hist = histories(data);
   const { train, heldOut } = splitUsers([...hist.keys()], o);
-  const stats = o.feedback === 'rating' ? ratingStats(hist, train) : { mean: 0, std: 1 };
+  const stats: RatingStats = o.feedback === 'rating' ? ratingStats(hist, train) : { mean: 0, std: 1 };
   const known = new Float32Array(data.items.length);
   for (const u of train) for (const e of hist.get(u) ?? []) known[e.item] = 1;
-  const config: RecommenderConfig = { features: data.features, numIds: data.items.length, dim: o.dim, hidden: o.hidden, feedback: o.feedback, ratingMean: stats.mean, ratingStd: stats.std };
+  const config: RecommenderConfig = { features: data.features, numIds: data.items.length, dim: o.dim, hidden: o.hidden, feedback: o.feedback, ratingMean: stats.mean, ratingStd: stats.std, ...(stats.min === undefined ? {} : { ratingMin: stats.min, ratingMax: stats.max }) };
   const split = { feedback: o.feedback, catalogSize: data.items.length, ratingMean: stats.mean, ratingStd: stats.std, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport, maxQuery: o.maxQuery, queryNegatives: o.negativesPerPositive };
   return { o, hist, train, heldOut, config, known, split };
 }

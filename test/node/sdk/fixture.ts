@@ -19,6 +19,8 @@ export interface FixtureOptions {
   readonly formatVersion?: number;
   readonly seed?: number;
   readonly lr?: number;
+  /** Rating bundles: the scale written into the model config (absent: no scale, as in older bundles). */
+  readonly ratingScale?: readonly [number, number];
 }
 
 export interface Fixture {
@@ -42,6 +44,7 @@ export async function makeFixture(options: FixtureOptions = {}): Promise<Fixture
     feedback: options.feedback ?? 'implicit',
     ratingMean: 3,
     ratingStd: 1,
+    ...(options.ratingScale ? { ratingMin: options.ratingScale[0], ratingMax: options.ratingScale[1] } : {}),
   };
   const ids = Array.from({ length: n }, (_, i) => `item-${i}`);
   const rng = createRng(options.seed ?? 7);

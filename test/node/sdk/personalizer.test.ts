@@ -235,4 +235,29 @@ describe('createPersonalizer on cpu with fake-indexeddb', () => {
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
     expect(ranked[0]!.score).toBeGreaterThan(3);
   });
+
+  it('rejects a rating outside the bundle\'s scale and stores nothing', async () => {
+    const fx = await makeFixture({ feedback: 'rating', ratingScale: [1, 5] });
+    const p = await personalizer({ fetch: fx.fetch });
+    for (const value of [0, 6, -1e6, 1e300]) {
+      await expectRejects(p.track({ type: 'rating', itemId: fx.ids[0]!, value }), InvalidInputError, { field: 'value' });
+    }
+    await p.track({ type: 'rating', itemId: fx.ids[0]!, value: 5 });
+    expect((await p.events()).map((e) => e.value)).toEqual([5]);
+  });
+
+  it('keeps the initialization, and says so, when the inner loop diverges', async () => {
+    // No scale in this bundle (as in older bundles), so a wild rating gets stored and blows the loss up.
+    const fx = await makeFixture({ feedback: 'rating', lr: 0.2 });
+    const p = await personalizer({ fetch: fx.fetch });
+    const errors: AttuneError[] = [];
+    p.on('error', (e) => errors.push(e));
+    const before = await p.rank(fx.ids);
+    const baseline = tf.memory().numTensors;
+    await p.track({ type: 'rating', itemId: fx.ids[0]!, value: -1e6 });
+    const after = await p.rank(fx.ids);
+    expect(errors.map((e) => e.code)).toEqual(['adaptation-unsound']);
+    expect(after).toEqual(before);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
 });
