@@ -13,6 +13,7 @@ export function writeTrainedBundle(dir: string, data: Dataset, result: TrainResu
     catalog: { ids: data.items.map((it) => it.id), features: data.items.map((it) => it.features), known: result.known },
     inner: result.inner,
     training: { ...result.training, ...extra },
-    metrics: { heldOutUsers: m.users, ndcg10Init: m.ndcg10Init, ndcg10Adapted: m.ndcg10Adapted, queryLossInit: m.queryLossInit, queryLossAdapted: m.queryLossAdapted },
+    // Without held-out users (--holdout 0 / --eval-users 0) there is nothing to report but the count.
+    metrics: m.users === 0 ? { heldOutUsers: 0 } : { heldOutUsers: m.users, ndcg10Init: m.ndcg10Init, ndcg10Adapted: m.ndcg10Adapted, queryLossInit: m.queryLossInit, queryLossAdapted: m.queryLossAdapted },
   });
 }

@@ -59,4 +59,14 @@ describe('attune CLI', () => {
     expect(existsSync(join(dir, 'bundle', 'items.bin'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8'))[0]).toMatchObject({ id: 'p01', category: expect.any(String) });
   });
+
+  it('--holdout 0 trains on every user and says there is nothing to evaluate instead of printing NaN', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+    expect(await main(['synth', '--out', join(dir, 'shop'), '--seed', '3', '--items', '32', '--visitors', '20'])).toBe(0);
+    const args = ['train', '--data', join(dir, 'shop'), '--format', 'csv', '--iterations', '2', '--meta-batch', '2', '--inner-steps', '1', '--dim', '4', '--holdout', '0', '--out', join(dir, 'bundle')];
+    expect(await main(args)).toBe(0);
+    expect(out).toMatch(/no held-out users were evaluated/);
+    expect(out).not.toMatch(/NaN/);
+    expect(JSON.parse(readFileSync(join(dir, 'bundle', 'manifest.json'), 'utf8')).metrics).toEqual({ heldOutUsers: 0 });
+  });
 });
