@@ -25,6 +25,7 @@ export interface TrainResult {
   readonly lrs?: tf.Tensor[];
   /** 1 for catalog rows whose id embedding was trained (seen in a training user's history). */
   readonly known: Float32Array;
+  /** The inner loop the bundle ships; with `lrs`, `lr` is the rate Meta-SGD started from. */
   readonly inner: InnerLoopSettings;
   readonly trainUsers: readonly string[];
   readonly heldOutUsers: readonly string[];
@@ -169,19 +170,12 @@ export async function trainRecommender(data: Dataset, options: TrainOptions = {}
     catalog.dispose();
   }
   const { params, lrs } = trained;
-  // With learned rates, `lr` is their mean: for information only (the rates themselves ship as weights).
-  const lr = lrs ? meanOf(lrs) : o.innerLr;
-  const inner: InnerLoopSettings = { steps: o.innerSteps, lr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport };
+  // With learned rates (`lrs`), the bundle writer replaces `lr` by their mean, for information.
+  const inner: InnerLoopSettings = { steps: o.innerSteps, lr: o.innerLr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport };
   const { onProgress: _p, ...settings } = o;
   const seconds = (performance.now() - started) / 1000;
   const training = { ...summarizeDataset(data), algorithm: o.algorithm, seed: o.seed, settings, trainUsers: s.train.length, heldOutUsers: s.heldOut.length, seconds: Math.round(seconds * 10) / 10 };
   return { config: s.config, params, ...(lrs ? { lrs } : {}), known: s.known, inner, trainUsers: s.train, heldOutUsers: s.heldOut, metrics, training, seconds };
-}
-
-/** Mean over every element of `tensors`. */
-function meanOf(tensors: readonly tf.Tensor[]): number {
-  const values = tensors.flatMap((t) => Array.from(t.dataSync()));
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 function reportProgress(o: ResolvedTrainOptions, iteration: number, loss: number, started: number): void {
