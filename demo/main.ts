@@ -3,18 +3,27 @@
  * "Add to cart" is stored on this device and the "Recommended for you" row
  * re-ranks after each one.
  */
-import { createPersonalizer, type Personalizer, type TrackEvent } from 'attune';
+import { createPersonalizer, type Assistant, type Personalizer, type TrackEvent, type WasmPaths } from 'attune';
 // The wasm backend fetches its .wasm files at run time; vite serves them from node_modules in
 // dev and copies them (renamed) into the build, so hand the SDK each file's URL.
 import wasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { startAsk } from './ask.js';
 import { byTestId, productCard, renderFilters, renderRecs, type CardHandlers, type Product } from './view.js';
 import './style.css';
 
 const BUNDLE = '/bundles/shop/';
 const CATALOG = '/shop/catalog.json';
 const REC_COUNT = 10;
+const WASM_PATHS: WasmPaths = {
+  'tfjs-backend-wasm.wasm': wasm,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+};
+/** The "Ask us" assistant, once started (after the recommender, so they never pick a backend at the same time). */
+let assistant: Promise<Assistant | null> | null = null;
+const ask = (): Promise<Assistant | null> => (assistant ??= startAsk(WASM_PATHS, showError));
 
 /** Shows an error in the status area; the demo never lets one go uncaught. */
 function showError(err: unknown): void {
@@ -49,11 +58,7 @@ async function main(): Promise<void> {
   const byId = new Map(products.map((p) => [p.id, p]));
   const p: Personalizer = await createPersonalizer({
     bundle: BUNDLE,
-    wasmPaths: {
-      'tfjs-backend-wasm.wasm': wasm,
-      'tfjs-backend-wasm-simd.wasm': wasmSimd,
-      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-    },
+    wasmPaths: WASM_PATHS,
     onProgress: (progress) =>
       showInfo(`Loading model: ${progress.file} (${progress.filesDone}/${progress.filesTotal})`),
   });
@@ -99,16 +104,19 @@ async function main(): Promise<void> {
   byTestId('forget').addEventListener('click', () =>
     void enqueue(async () => {
       await p.forget();
+      await (await ask())?.forget();
       for (const card of cards) card.classList.remove('seen');
       await refresh();
       showInfo('Everything this page stored about you was deleted.');
     }),
   );
   await enqueue(refresh);
+  void ask();
 }
 
 window.addEventListener('unhandledrejection', (event) => showError(event.reason));
 main().catch((err) => {
   byTestId('backend').textContent = 'not running';
   showError(err);
+  void ask();
 });

@@ -93,6 +93,45 @@ export function renderFilters(bar: HTMLElement, categories: readonly string[], o
   bar.replaceChildren(...chips);
 }
 
+/** A FAQ intent name ("order_status") as a label ("Order status"). */
+export function intentLabel(intent: string): string {
+  const words = intent.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What the "Ask us" box shows for one answer; every string goes in as text, never as HTML. */
+export interface AskView {
+  /** The FAQ answer, or null when the assistant is not sure (hand over to a person). */
+  readonly answer: string | null;
+  readonly intent: string | null;
+  readonly confidence: number;
+  /** Other likely topics (shown when not sure). */
+  readonly alternatives: readonly string[];
+}
+
+export function renderAnswer(box: HTMLElement, view: AskView): void {
+  box.classList.toggle('handover', view.answer === null);
+  box.dataset.intent = view.answer === null ? '' : (view.intent ?? '');
+  if (view.answer === null) {
+    const also = view.alternatives.length ? ` Closest topics: ${view.alternatives.map(intentLabel).join(', ')}.` : '';
+    box.replaceChildren(el('p', 'text', `I'm not sure about that one — I'll hand you over to a person.${also}`));
+    return;
+  }
+  const topic = el('div', 'topic', `${intentLabel(view.intent ?? '')} · ${Math.round(100 * view.confidence)}% sure · answered on this device`);
+  box.replaceChildren(el('p', 'text', view.answer), topic);
+}
+
+/** Fills the "teach it" topic picker, pre-selecting `selected`. */
+export function renderTopics(select: HTMLSelectElement, intents: readonly string[], selected: string | null): void {
+  const options = [...intents].sort().map((intent) => {
+    const option = el('option', '', intentLabel(intent));
+    option.value = intent;
+    option.selected = intent === selected;
+    return option;
+  });
+  select.replaceChildren(...options);
+}
+
 /** Shorthand for the element with `data-testid="id"`; the page's markup guarantees it exists. */
 export function byTestId(id: string): HTMLElement {
   const node = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);

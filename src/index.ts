@@ -12,6 +12,9 @@ export type { EventType } from './models/feedback.js';
 export { BACKEND_NAMES } from './engine/backends.js';
 export type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
 export type { WasmPaths } from './engine/wasm-paths.js';
+export type { PersonalizerDiagnostics } from './personalizer.js';
+export type { BackendChoice, BackendMeasurement, EngineMemory } from './engine/engine.js';
+export type { EngineMode } from './worker/start.js';
 
 // Errors: every rejection and `error` event is an AttuneError with a stable `code`
 export { AttuneError, BackendError, BundleError, DisposedError, InvalidInputError, StorageError } from './errors.js';
@@ -42,3 +45,14 @@ export { createRecommender, encodeItemFeatures, featureWidth } from './models/re
 export type { FeatureSpec, Feedback, ItemFeatures, ItemInput, Recommender, RecommenderConfig } from './models/recommender.js';
 export { toExamples } from './models/feedback.js';
 export type { Examples, ExampleOptions, Interaction } from './models/feedback.js';
+
+// The on-device Q&A assistant (few-shot intents) and its text featurizer
+export { createAssistant } from './assistant.js';
+export type { Answer, Assistant, AssistantOptions } from './assistant.js';
+export type { IntentExample } from './assistant/store.js';
+export { checkIntentManifest } from './bundle/check.js';
+export { IDF_WEIGHT, loadIntentBundle } from './bundle/read.js';
+export type { LoadedIntentBundle } from './bundle/read.js';
+export type { AnyManifest, IntentManifest, IntentSeed } from './bundle/format.js';
+export { computeIdf, featurize, normalizeText, tokenize, DEFAULT_FEATURIZER } from './text/index.js';
+export type { SparseText, TextFeaturizerConfig } from './text/index.js';

@@ -1,20 +1,35 @@
 import { loadBundle, type BundleProgress } from './bundle/read.js';
 import type { Manifest } from './bundle/format.js';
-import type { BackendName, BackendPreference } from './engine/backends.js';
-import { createEngine, type Engine } from './engine/engine.js';
+import type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
+import type { BackendChoice, Engine, EngineMemory } from './engine/engine.js';
 import { buildSupport, supportFingerprint } from './engine/support.js';
 import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
-import { AttuneError, DisposedError } from './errors.js';
+import { AttuneError, DisposedError, InvalidInputError } from './errors.js';
 import { Emitter } from './emitter.js';
 import { validateEvent, validateItemIds, validateOptions, validateRecommendOptions, type RatingScale, type StoredEvent, type TrackEvent } from './events.js';
 import { openStore } from './store/open.js';
 import type { AdaptationInfo, Retention, StorageKind, Store } from './store/types.js';
+import { startEngine, type EngineMode, type StartedEngine } from './worker/start.js';
 
 export interface PersonalizerOptions {
   /** URL of the bundle folder (manifest.json, weights.bin, items.bin). */
   readonly bundle: string;
-  /** `'auto'` (default) tries webgpu → webgl → wasm → cpu; a name or list restricts the choice. */
+  /**
+   * `'auto'` (default): on first use, measure this bundle's adapt + rank on
+   * every backend that starts and keep the fastest numerically sound one
+   * (cached in IndexedDB per bundle version and device). A name or a list:
+   * the first of them that starts and passes a numeric check.
+   */
   readonly backend?: BackendPreference;
+  /**
+   * Run the engine (TensorFlow.js) in a dedicated Web Worker, so adaptation
+   * and ranking never block the page. Default true; attune falls back to the
+   * page's thread when workers are unavailable or the worker script cannot
+   * load (`diagnostics().workerFallback` says why). `false` runs inline.
+   */
+  readonly worker?: boolean;
+  /** URL of `attune.worker.js`. Default: next to the attune script (where the build puts it). */
+  readonly workerUrl?: string | URL;
   /** Where events live. Default `'indexeddb'`; without IndexedDB attune falls back to memory and reports an `error` event (`storage-failed`). */
   readonly storage?: StorageKind;
   /** IndexedDB database name, default `'attune'`: give two shops on one origin different names. */
@@ -43,6 +58,21 @@ export interface PersonalizerStats {
   readonly storage: StorageKind;
 }
 
+/** What runs where, how the backend was chosen, and the engine's live memory: for support and tests. */
+export interface PersonalizerDiagnostics {
+  readonly backend: BackendName;
+  /** `'worker'`: attune's dedicated worker; `'inline'`: the page's main thread. */
+  readonly mode: EngineMode;
+  /** Why the engine runs inline although `worker` was true. */
+  readonly workerFallback?: string;
+  /** Every backend tried (or measured), in order, with why it was refused. */
+  readonly attempts: readonly BackendAttempt[];
+  /** The `'auto'` measurements and choice (null for an explicit backend). */
+  readonly choice: BackendChoice | null;
+  /** Tensors and bytes alive in the engine's TensorFlow.js (in the worker when `mode` is `'worker'`). */
+  readonly memory: EngineMemory;
+}
+
 export interface Personalizer {
   /** The tfjs backend that actually runs. */
   readonly backend: BackendName;
@@ -60,6 +90,8 @@ export interface Personalizer {
   /** Deletes every stored event and adapted param; recommendations return to the initialization. */
   forget(): Promise<void>;
   stats(): Promise<PersonalizerStats>;
+  /** Where the engine runs, the backend measurements behind `'auto'`, and the engine's live tensor count. */
+  diagnostics(): Promise<PersonalizerDiagnostics>;
   /** Subscribes to problems attune handled itself (`error`) and to adaptations; returns the unsubscribe function. */
   on<K extends keyof PersonalizerEvents>(type: K, listener: (payload: PersonalizerEvents[K]) => void): () => void;
   /** Frees tensors and closes the database; afterwards every method rejects with DisposedError. */
@@ -85,19 +117,34 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
     const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     const emitter = new Emitter();
     const store = await openStore(opts.storage, opts.dbName, opts.retention, (error) => emitter.emit('error', error));
-    let engine: Engine;
+    let started: StartedEngine;
     try {
-      engine = await createEngine(bundle, { backend: opts.backend, wasmPaths: opts.wasmPaths ?? defaultWasmPaths() });
+      started = await startEngine(bundle, {
+        backend: opts.backend,
+        choose: options.backend === undefined || options.backend === 'auto' ? 'fastest' : 'first',
+        wasmPaths: opts.wasmPaths ?? defaultWasmPaths(),
+        cacheDb: store.kind === 'indexeddb' ? opts.dbName : undefined,
+        ...workerOptions(options),
+      });
     } catch (error) {
       store.close();
       throw error;
     }
-    const personalizer = new Session(bundle.manifest, engine, store, emitter);
+    const personalizer = new Session(bundle.manifest, started, store, emitter);
     await personalizer.syncHistory().catch((error: unknown) => (personalizer.dispose(), Promise.reject(error)));
     return personalizer;
   } catch (error) {
     throw asAttuneError(error);
   }
+}
+
+function workerOptions(options: PersonalizerOptions): { worker: boolean; workerUrl: string | URL | undefined } {
+  const { worker = true, workerUrl } = options;
+  if (typeof worker !== 'boolean') throw new InvalidInputError('worker', `must be true or false, got ${typeof worker}`);
+  if (workerUrl !== undefined && typeof workerUrl !== 'string' && !(typeof URL !== 'undefined' && workerUrl instanceof URL)) {
+    throw new InvalidInputError('workerUrl', `must be a URL string or a URL, got ${typeof workerUrl}`);
+  }
+  return { worker, workerUrl };
 }
 
 /** One visitor's personalizer: the public object behind `createPersonalizer`. */
@@ -117,12 +164,14 @@ class Session implements Personalizer {
 
   readonly #manifest: Manifest;
   readonly #engine: Engine;
+  readonly #started: StartedEngine;
   readonly #store: Store;
   readonly #emitter: Emitter;
 
-  constructor(manifest: Manifest, engine: Engine, store: Store, emitter: Emitter) {
+  constructor(manifest: Manifest, started: StartedEngine, store: Store, emitter: Emitter) {
     this.#manifest = manifest;
-    this.#engine = engine;
+    this.#engine = started.engine;
+    this.#started = started;
     this.#store = store;
     this.#emitter = emitter;
     this.bundleVersion = manifest.version;
@@ -212,6 +261,15 @@ class Session implements Personalizer {
       backend: this.backend,
       storage: this.#store.kind,
     }));
+  }
+
+  diagnostics(): Promise<PersonalizerDiagnostics> {
+    return this.#guard(async () => {
+      const { mode, workerFallback } = this.#started;
+      const { attempts, choice } = this.#engine;
+      const memory = await this.#engine.memory();
+      return { backend: this.backend, mode, ...(workerFallback === undefined ? {} : { workerFallback }), attempts, choice, memory };
+    });
   }
 
   on<K extends keyof PersonalizerEvents>(type: K, listener: (payload: PersonalizerEvents[K]) => void): () => void {

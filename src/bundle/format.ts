@@ -51,6 +51,8 @@ export interface InnerLoopSettings {
   readonly negativesPerPositive: number;
   /** The most recent interactions used as the support set. */
   readonly maxSupport: number;
+  /** Prior pseudo-count: the support loss is scaled by n / (n + priorCount) (see `AdaptOptions.priorCount`); absent = 0. */
+  readonly priorCount?: number;
 }
 
 export interface RecommenderManifest {
@@ -77,3 +79,50 @@ export interface RecommenderManifest {
 }
 
 export type Manifest = RecommenderManifest;
+
+/** One intent the bundle ships with (a starter FAQ): its name and example questions. */
+export interface IntentSeed {
+  readonly name: string;
+  readonly examples: readonly string[];
+}
+
+/**
+ * The second bundle kind: a meta-trained text encoder for few-shot intent
+ * classification (`createAssistant`). Weights: the encoder params (group
+ * `encoder`) then `featurizer/idf` (group `featurizer`, shape [buckets]).
+ */
+export interface IntentManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly formatVersion: number;
+  readonly kind: 'intent';
+  /** Content id over the weights, the config and the seed intents; keys what the device caches. */
+  readonly version: string;
+  readonly createdAt: string;
+  readonly model: {
+    readonly featurizer: {
+      readonly buckets: number;
+      readonly wordNgrams: readonly [number, number];
+      readonly charNgrams: readonly [number, number];
+      readonly charWeight: number;
+    };
+    /** Embedding rows (bucket b uses row b mod rows). */
+    readonly rows: number;
+    readonly dim: number;
+    readonly hidden: number;
+    /** Add the sparse TF-IDF centroid cosine to the logits (with the learned weight). */
+    readonly prior: boolean;
+  };
+  readonly weightsManifest: readonly WeightsGroup[];
+  /** The head's refinement on the device: `steps` SGD steps at rate `lr` from the prototype init. */
+  readonly inner: { readonly steps: number; readonly lr: number };
+  /** Answers whose top probability is below `threshold` are out of scope (calibrated on validation data). */
+  readonly outOfScope: { readonly threshold: number };
+  /** Starter intents the assistant knows before the shop adds any. */
+  readonly intents: readonly IntentSeed[];
+  readonly files: readonly BundleFileEntry[];
+  readonly training: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** Either bundle kind; readers dispatch on `kind`. */
+export type AnyManifest = RecommenderManifest | IntentManifest;

@@ -1,7 +1,7 @@
 import { BundleError } from '../errors.js';
 import { decodeWeights, sha256Hex } from './codec.js';
-import { checkManifest } from './check.js';
-import type { Manifest, WeightEntry } from './format.js';
+import { checkIntentManifest, checkManifest } from './check.js';
+import type { IntentManifest, Manifest, WeightEntry } from './format.js';
 
 /** A verified bundle, decoded into plain arrays (no tensors yet). */
 export interface LoadedBundle {
@@ -43,7 +43,7 @@ async function fetchBytes(url: string, options: LoadBundleOptions): Promise<Arra
   return response.arrayBuffer();
 }
 
-async function fetchVerified(base: string, path: string, manifest: Manifest, options: LoadBundleOptions): Promise<ArrayBuffer> {
+async function fetchVerified(base: string, path: string, manifest: Pick<Manifest, 'files'>, options: LoadBundleOptions): Promise<ArrayBuffer> {
   const entry = manifest.files.find((f) => f.path === path);
   if (!entry) throw new BundleError('bundle-malformed', `manifest.json lists no hash for ${path}`);
   const bytes = await fetchBytes(bundleUrl(base, path), options);
@@ -101,4 +101,48 @@ function concat(parts: readonly ArrayBuffer[]): ArrayBuffer {
     offset += p.byteLength;
   }
   return out.buffer;
+}
+
+/** A verified intent-model bundle, decoded into plain arrays. */
+export interface LoadedIntentBundle {
+  readonly manifest: IntentManifest;
+  /** Encoder weights in manifest order (without the idf entry). */
+  readonly entries: readonly WeightEntry[];
+  readonly weights: readonly Float32Array[];
+  /** Per-bucket inverse document frequency, [model.featurizer.buckets]. */
+  readonly idf: Float32Array;
+}
+
+/** The weight entry holding the featurizer's idf vector in an intent bundle. */
+export const IDF_WEIGHT = 'featurizer/idf';
+
+/**
+ * Fetches an intent bundle (kind "intent"), verifies every file against its
+ * SHA-256, and decodes it. Nothing is returned unless everything checks.
+ */
+export async function loadIntentBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedIntentBundle> {
+  const manifestBytes = await fetchBytes(bundleUrl(base, 'manifest.json'), options);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (cause) {
+    throw new BundleError('bundle-malformed', `manifest.json is not valid JSON: ${String(cause)}`, { cause });
+  }
+  const manifest = checkIntentManifest(json);
+  const paths = manifest.weightsManifest.flatMap((g) => g.paths);
+  let bytes = manifestBytes.byteLength;
+  options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal: paths.length + 1, bytes });
+  const buffers = new Map<string, ArrayBuffer>();
+  for (const path of paths) {
+    const buffer = await fetchVerified(base, path, manifest, options);
+    buffers.set(path, buffer);
+    bytes += buffer.byteLength;
+    options.onProgress?.({ file: path, filesDone: buffers.size + 1, filesTotal: paths.length + 1, bytes });
+  }
+  const all = manifest.weightsManifest.flatMap((g) => g.weights);
+  const decoded = manifest.weightsManifest.flatMap((g) => decodeWeights(g.weights, concat(g.paths.map((p) => buffers.get(p) as ArrayBuffer))));
+  const at = all.findIndex((e) => e.name === IDF_WEIGHT);
+  const buckets = manifest.model.featurizer.buckets;
+  if (at < 0 || (decoded[at] as Float32Array).length !== buckets) throw new BundleError('bundle-malformed', `manifest.json: weight ${IDF_WEIGHT} with shape [${buckets}] is missing`);
+  return { manifest, entries: all.filter((_, i) => i !== at), weights: decoded.filter((_, i) => i !== at), idf: decoded[at] as Float32Array };
 }

@@ -77,15 +77,21 @@ async function fileEntry(path: string, bytes: Uint8Array): Promise<BundleFileEnt
   return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
 }
 
+/** A bundle in memory: its manifest and the bytes of every file, keyed by path. */
+export interface EncodedBundle {
+  readonly manifest: Manifest;
+  readonly files: ReadonlyMap<string, Uint8Array>;
+}
+
 /**
- * Writes a bundle folder (format v1, src/bundle/format.ts): weights.bin with
- * every tower and head tensor in spec order (then Meta-SGD's learned rates,
- * when given), items.bin with the catalog's precomputed embeddings, and
- * manifest.json with the SHA-256 of both. The `version` is a content id over
- * both hashes and the model config, so it changes whenever anything the
- * browser computes with changes. Node only.
+ * Encodes a bundle (format v1, src/bundle/format.ts) in memory: weights.bin
+ * with every tower and head tensor in spec order (then Meta-SGD's learned
+ * rates, when given), items.bin with the catalog's precomputed embeddings,
+ * and manifest.json with the SHA-256 of both. The `version` is a content id
+ * over both hashes and the model config, so it changes whenever anything the
+ * browser computes with changes.
  */
-export async function writeBundle(dir: string, input: BundleInput): Promise<Manifest> {
+export async function encodeBundle(input: BundleInput): Promise<EncodedBundle> {
   const model = createRecommender(input.config);
   const specs = model.full.specs;
   if (input.params.length !== specs.length) throw new Error(`writeBundle: expected ${specs.length} params, got ${input.params.length}`);
@@ -110,9 +116,14 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Mani
     training: input.training ?? {},
     metrics: input.metrics ?? {},
   };
+  const json = new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n');
+  return { manifest, files: new Map([[WEIGHTS_FILE, weights], [ITEMS_FILE, items], ['manifest.json', json]]) };
+}
+
+/** Writes `encodeBundle(input)` as a bundle folder. Node only. */
+export async function writeBundle(dir: string, input: BundleInput): Promise<Manifest> {
+  const { manifest, files } = await encodeBundle(input);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, WEIGHTS_FILE), weights);
-  writeFileSync(join(dir, ITEMS_FILE), items);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  for (const [path, bytes] of files) writeFileSync(join(dir, path), bytes);
   return manifest;
 }

@@ -14,6 +14,14 @@ export interface AdaptOptions {
   /** Which parameters adapt (ANIL / the recommender's head); default: all. */
   readonly mask?: readonly boolean[];
   readonly loss: Loss;
+  /**
+   * Pseudo-count c ≥ 0 of prior evidence (default 0). The support loss is
+   * scaled by n / (n + c), n = the support's total weight: with one example
+   * the step is small, with many it approaches the plain step — the
+   * shrinkage a Bayesian (ridge) fold-in applies, so a visitor's single
+   * rating does not throw the model off.
+   */
+  readonly priorCount?: number;
 }
 
 /**
@@ -33,8 +41,12 @@ export function adapt<X>(model: Model<X>, params: Params, support: Batch<X>, opt
     throw new InvalidInputError('lr', `got ${lr.length} learning-rate tensors for ${params.length} params`);
   }
   if (!Number.isInteger(steps) || steps < 0) throw new InvalidInputError('steps', `must be an integer ≥ 0, got ${steps}`);
+  const priorCount = options.priorCount ?? 0;
+  if (!(priorCount >= 0 && Number.isFinite(priorCount))) throw new InvalidInputError('priorCount', `must be a finite number ≥ 0, got ${priorCount}`);
   const adaptIdx = mask.flatMap((m, i) => (m ? [i] : []));
   return tf.tidy(() => {
+    const evidence = support.w ? tf.sum(support.w) : tf.scalar(support.y.shape[0] ?? 0);
+    const shrink = priorCount > 0 ? tf.div(evidence, tf.add(evidence, priorCount)) : null;
     let current: tf.Tensor[] = [...params];
     for (let step = 0; step < steps; step++) {
       const f = (...xs: tf.Tensor[]): tf.Scalar => {
@@ -42,7 +54,8 @@ export function adapt<X>(model: Model<X>, params: Params, support: Batch<X>, opt
           const k = adaptIdx.indexOf(i);
           return k >= 0 ? (xs[k] as tf.Tensor) : p;
         });
-        return loss(model.apply(full, support.x), support.y, support.w);
+        const l = loss(model.apply(full, support.x), support.y, support.w);
+        return shrink ? (tf.mul(l, shrink) as tf.Scalar) : l;
       };
       const grads = tf.grads(f)(adaptIdx.map((i) => current[i] as tf.Tensor));
       current = current.map((p, i) => {

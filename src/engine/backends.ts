@@ -81,6 +81,20 @@ export function selectBackend(order: readonly BackendName[], wasmPaths?: WasmPat
   return run;
 }
 
+/**
+ * Makes `name` the running backend and runs `body` on it before any other
+ * switch may start (the `'auto'` measurement of one candidate). Rejects with
+ * why `name` could not start, or with whatever `body` threw.
+ */
+export function onBackend<T>(name: BackendName, wasmPaths: WasmPaths | undefined, body: () => Promise<T>): Promise<T> {
+  const run = switching.then(async () => {
+    await activate(name, wasmPaths);
+    return body();
+  });
+  switching = run.catch(() => undefined);
+  return run;
+}
+
 /** Runs `body` after any pending backend switch, so no op lands mid-switch. */
 export function afterSwitch<T>(body: () => Promise<T>): Promise<T> {
   return switching.then(body);

@@ -1,15 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import { adapt } from '../core/adapt.js';
-import { bceWithLogits, mse } from '../core/losses.js';
-import type { Model } from '../core/model.js';
-import { disposeParams } from '../core/params.js';
-import { AttuneError, BackendError } from '../errors.js';
 import type { LoadedBundle } from '../bundle/read.js';
 import type { Examples } from '../models/feedback.js';
+import { chooseBackend, defaultInnerLoop, type BackendChoice, type ChoiceCache } from './auto.js';
 import { afterSwitch, selectBackend, type BackendAttempt, type BackendName } from './backends.js';
-import { headTensors, type HeadTensors } from './head.js';
-import { topK } from './top-k.js';
+import { engineOn } from './engine-core.js';
+import { headTensors } from './head.js';
 import type { WasmPaths } from './wasm-paths.js';
+
+export type { BackendChoice, BackendMeasurement, ChoiceCache } from './auto.js';
 
 /** The outcome of one inner loop. */
 export interface AdaptResult {
@@ -24,10 +21,18 @@ export interface AdaptResult {
   readonly params: readonly Float32Array[];
 }
 
+/** Live tfjs memory in the engine's realm (the worker, or the page when inline). */
+export interface EngineMemory {
+  readonly numTensors: number;
+  readonly numBytes: number;
+  /** The running backend's default optimizer epsilon; attune's inner loop (plain SGD) does not use it. */
+  readonly epsilon: number;
+}
+
 /**
  * Everything that touches tensors: the bundle's head and catalog embeddings,
  * the inner loop and scoring. Its inputs and outputs are plain arrays and
- * every method is async, so it can move into a Web Worker unchanged.
+ * every method is async, so it runs in a Web Worker unchanged.
  */
 export interface Engine {
   /**
@@ -37,6 +42,8 @@ export interface Engine {
   readonly backend: BackendName;
   /** Every backend tried, in order, with the reason it was refused. */
   readonly attempts: readonly BackendAttempt[];
+  /** How `'fastest'` chose the backend (the measurements), or null when the first that started was taken. */
+  readonly choice: BackendChoice | null;
   /** Runs the inner loop from θ0 on `support` and, when sound, scores with the result from now on. */
   adapt(support: Examples): Promise<AdaptResult>;
   /** Scores with these (cached) head params from now on, or with θ0 for `null`. */
@@ -45,27 +52,33 @@ export interface Engine {
   top(k: number, exclude: ReadonlySet<number>): Promise<{ rows: number[]; scores: number[] }>;
   /** Scores of the given catalog rows, in the given order. */
   scoreRows(rows: readonly number[]): Promise<number[]>;
+  /** Live tensor count and bytes of the engine's tfjs (for diagnostics and leak checks). */
+  memory(): Promise<EngineMemory>;
   dispose(): void;
 }
 
+/**
+ * How the inner loop runs: `'js'` is the hand-written loop of fast-head.ts,
+ * `'tfjs'` the functional core's `adapt()` op by op on the backend. Both
+ * compute the same SGD steps (within float rounding); scoring always runs on
+ * the backend. Default: the one `'fastest'` measured faster, else
+ * `defaultInnerLoop(backend)`.
+ */
+export type InnerLoop = 'js' | 'tfjs';
+
 export interface EngineOptions {
+  /** Candidate backends, in order of preference. */
   readonly backend: readonly BackendName[];
   readonly wasmPaths?: WasmPaths;
-}
-
-const allFinite = (values: Float32Array): boolean => values.every(Number.isFinite);
-
-/**
- * How much the support loss may grow over the inner loop before the result
- * counts as diverged. SGD from a meta-learned init lowers it; a blow-up
- * (a wild event, a too-large rate) raises it by orders of magnitude.
- */
-const DIVERGENCE_FACTOR = 1.5;
-
-/** Rejects as a BackendError unless the failure already is a typed attune error. */
-function asBackendError(what: string, error: unknown): AttuneError {
-  if (error instanceof AttuneError) return error;
-  return new BackendError(`${what} failed on the ${tf.getBackend()} backend: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  /**
+   * `'first'` (default): the first candidate that starts and passes the
+   * sanity check. `'fastest'`: measure this bundle's adapt + rank on every
+   * candidate and keep the fastest numerically sound one (`'auto'`).
+   */
+  readonly choose?: 'first' | 'fastest';
+  /** Where `'fastest'` remembers its choice (per bundle version and device); none: measure every time. */
+  readonly cache?: ChoiceCache;
+  readonly innerLoop?: InnerLoop;
 }
 
 /**
@@ -73,78 +86,12 @@ function asBackendError(what: string, error: unknown): AttuneError {
  * and catalog embeddings. The caller owns the engine and must `dispose()` it.
  */
 export async function createEngine(bundle: LoadedBundle, options: EngineOptions): Promise<Engine> {
+  if (options.choose === 'fastest') {
+    const { backend, attempts, choice } = await chooseBackend(bundle, options.backend, options.wasmPaths, options.cache);
+    const tensors = await afterSwitch(async () => headTensors(bundle));
+    return engineOn(bundle, tensors, backend, attempts, choice, options.innerLoop ?? choice.innerLoop);
+  }
   const { backend, attempts } = await selectBackend(options.backend, options.wasmPaths);
   const tensors = await afterSwitch(async () => headTensors(bundle));
-  return engineOn(bundle, tensors, backend, attempts);
-}
-
-function engineOn(bundle: LoadedBundle, t: HeadTensors, backend: BackendName, attempts: readonly BackendAttempt[]): Engine {
-  const { model } = bundle.manifest;
-  const { steps } = bundle.manifest.inner;
-  const loss = model.feedback === 'rating' ? mse : bceWithLogits;
-  // Ratings are learned standardized; hosts get them back in the rating scale.
-  const toScore = model.feedback === 'rating' ? (raw: number) => raw * model.ratingStd + model.ratingMean : (raw: number) => raw;
-  let current: tf.Tensor[] | null = null; // null: θ0
-  let scores: Float32Array | null = null; // catalog scores for `current`, until it changes
-  const head: Model<tf.Tensor> = t.head;
-
-  const replace = (next: tf.Tensor[] | null): void => {
-    if (current) disposeParams(current);
-    current = next;
-    scores = null;
-  };
-  const catalogScores = async (): Promise<Float32Array> => {
-    if (!scores) {
-      const out = tf.tidy(() => head.apply(current ?? t.theta0, t.embeddings));
-      scores = Float32Array.from(await out.data(), toScore);
-      out.dispose();
-    }
-    return scores;
-  };
-  const guarded = <A extends unknown[], R>(what: string, body: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => body(...args).catch((error: unknown) => Promise.reject(asBackendError(what, error)));
-
-  return {
-    get backend() {
-      return (tf.getBackend() as BackendName | undefined) ?? backend;
-    },
-    attempts,
-    adapt: guarded('adaptation', async (support: Examples) => {
-      const start = performance.now();
-      const out = tf.tidy(() => {
-        const x = tf.gather(t.embeddings, tf.tensor1d(support.items, 'int32'));
-        const batch = { x, y: tf.tensor1d(support.y), w: tf.tensor1d(support.w) };
-        const params = adapt(head, t.theta0, batch, { steps, lr: t.lr, loss });
-        const before = loss(head.apply(t.theta0, x), batch.y, batch.w);
-        const after = loss(head.apply(params, x), batch.y, batch.w);
-        return { params, losses: tf.stack([before, after]) };
-      });
-      const values = (await Promise.all(out.params.map((p) => p.data()))) as Float32Array[];
-      const [lossBefore = NaN, lossAfter = NaN] = await out.losses.data();
-      out.losses.dispose();
-      // Keep θ0 when the steps did not converge on the visitor's own events:
-      // non-finite values, or a support loss that grew (a diverged inner loop).
-      const applied = values.every(allFinite) && Number.isFinite(lossAfter) && lossAfter <= lossBefore * DIVERGENCE_FACTOR + 1e-6;
-      if (applied) replace(out.params);
-      else disposeParams(out.params);
-      const ms = performance.now() - start;
-      return { ms, steps, supportSize: support.items.length, lossBefore, lossAfter, applied, params: values };
-    }),
-    useParams: guarded('loading adapted params', async (values: readonly Float32Array[] | null) => {
-      replace(values ? t.fromValues(values) : null);
-    }),
-    top: guarded('scoring the catalog', async (k: number, exclude: ReadonlySet<number>) => {
-      const all = await catalogScores();
-      const rows = topK(all, k, exclude);
-      return { rows, scores: rows.map((r) => all[r]!) };
-    }),
-    scoreRows: guarded('scoring items', async (rows: readonly number[]) => {
-      const all = await catalogScores();
-      return rows.map((r) => all[r]!);
-    }),
-    dispose: () => {
-      replace(null);
-      t.dispose();
-    },
-  };
+  return engineOn(bundle, tensors, backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend));
 }

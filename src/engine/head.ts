@@ -14,6 +14,8 @@ export interface HeadTensors {
   readonly lr: number | readonly tf.Tensor[];
   /** Catalog item embeddings [items, dim]. */
   readonly embeddings: tf.Tensor2D;
+  /** The same θ0 and rates as plain arrays, and each layer's fan-in: the hand-written inner loop's inputs. */
+  readonly host: { readonly theta0: readonly Float32Array[]; readonly lr: number | readonly Float32Array[]; readonly fanIn: readonly number[] };
   /** New tensors from plain values shaped like θ0 (throws when they are not). */
   fromValues(values: readonly Float32Array[]): tf.Tensor[];
   dispose(): void;
@@ -51,11 +53,17 @@ export function headTensors(bundle: LoadedBundle): HeadTensors {
   const lr = lrIdx[0] === undefined ? manifest.inner.lr : lrIdx.map((i) => upload(i!));
   const [rows, dim] = manifest.catalog.embeddings.shape;
   const embeddings = tf.tensor2d(bundle.embeddings, [rows, dim]);
+  const host = {
+    theta0: headIdx.map((i) => weights[i]!),
+    lr: lrIdx[0] === undefined ? manifest.inner.lr : lrIdx.map((i) => weights[i!]!),
+    fanIn: head.specs.filter((_, k) => k % 2 === 0).map((s) => s.shape[0]!),
+  };
   return {
     head,
     theta0,
     lr,
     embeddings,
+    host,
     fromValues: (values) => {
       if (values.length !== theta0.length || values.some((v, i) => v.length !== theta0[i]!.size)) {
         throw new Error('adapted params do not match the head of this bundle');

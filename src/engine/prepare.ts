@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { bceWithLogits, mse } from '../core/losses.js';
 import type { BackendName } from './backends.js';
 import type { WasmPaths } from './wasm-paths.js';
+import { loadWasmBackend, loadWebgpuBackend } from './backend-modules.js';
 
 interface GpuLike {
   requestAdapter(): Promise<unknown>;
@@ -17,12 +18,12 @@ async function prepareWebgpu(): Promise<void> {
   if (!gpu) throw new Error('navigator.gpu is missing (WebGPU unsupported or disabled)');
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Error('navigator.gpu.requestAdapter() found no adapter');
-  if (!tf.findBackendFactory('webgpu')) await import('@tensorflow/tfjs-backend-webgpu');
+  if (!tf.findBackendFactory('webgpu')) await loadWebgpuBackend();
 }
 
 /** Loads the wasm backend module and tells it where its binaries are (before it first initializes). */
 async function prepareWasm(paths: WasmPaths | undefined): Promise<void> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const wasm = await loadWasmBackend();
   // Paths can only be set before the first initialization; an initialized backend already has them.
   if (paths !== undefined && !tf.findBackend('wasm')) wasm.setWasmPaths(paths as Parameters<typeof wasm.setWasmPaths>[0]);
 }

@@ -1,6 +1,8 @@
 /**
  * Acceptance: no tensor leaks. After 100 track → recommend cycles (each one
- * adapts again) the page's tf.memory().numTensors is back at its baseline.
+ * adapts again) the engine's tf.memory().numTensors (in attune's worker, or
+ * on the page with `worker: false`, read through `diagnostics()`) is back at
+ * its baseline, and `dispose()` frees everything.
  */
 import { describe, expect, it } from 'vitest';
 import { useSdkBrowser } from './harness.js';
@@ -9,29 +11,34 @@ import { openSdkPage } from './sdk-page.js';
 const env = useSdkBrowser('nogpu');
 
 describe('leaks', () => {
-  // The two backends a GPU-less visitor gets; each keeps tensors in its own way (JS arrays, wasm heap).
-  it.each(['cpu', 'wasm'])('numTensors returns to baseline after 100 track/recommend cycles on %s', async (backend) => {
+  // The two backends a GPU-less visitor gets (each keeps tensors in its own way: JS arrays, wasm heap), in both modes.
+  const cases = ['cpu', 'wasm'].flatMap((backend) => [true, false].map((worker) => [backend, worker] as const));
+  it.each(cases)('numTensors returns to baseline after 100 track/recommend cycles on %s (worker: %s)', async (backend, worker) => {
     const session = await openSdkPage(env.browser, env.server.origin);
-    const counts = await session.page.evaluate(async (backend) => {
-      const { catalog } = await window.h.create({ backend });
+    const counts = await session.page.evaluate(async ({ backend, worker }) => {
+      const { catalog } = await window.h.create({ backend, worker });
+      const p = window.h.p as typeof window.h.p & { diagnostics(): Promise<{ mode: string; memory: { numTensors: number } }> };
       const types = ['view', 'click', 'add_to_cart', 'purchase'];
       const cycle = async (i: number) => {
-        await window.h.p.track({ type: types[i % types.length], itemId: catalog[(i * 7) % catalog.length] });
-        await window.h.p.recommend({ k: 10 });
+        await p.track({ type: types[i % types.length], itemId: catalog[(i * 7) % catalog.length] });
+        await p.recommend({ k: 10 });
       };
       // One warm-up cycle: the first adaptation may create long-lived tensors (adapted head, caches).
       await cycle(0);
-      const baseline = window.h.numTensors();
+      const first = await p.diagnostics();
       for (let i = 1; i <= 100; i++) await cycle(i);
-      const after = window.h.numTensors();
-      await window.h.p.dispose();
-      return { baseline, after, disposed: window.h.numTensors() };
-    }, backend);
-    console.log(`[leaks] ${backend}: numTensors baseline ${counts.baseline}, after 100 cycles ${counts.after}, after dispose ${counts.disposed}`);
-    expect(counts.baseline, 'the page exposes no tfjs engine (window._tfengine)').not.toBeNull();
+      const after = (await p.diagnostics()).memory.numTensors;
+      const beforeDispose = window.h.numTensors();
+      await p.dispose();
+      // Inline, the page's engine is the personalizer's: dispose() must free all of it.
+      return { mode: first.mode, baseline: first.memory.numTensors, after, disposed: worker ? null : window.h.numTensors(), pageBefore: beforeDispose };
+    }, { backend, worker });
+    console.log(`[leaks] ${backend} (${counts.mode}): numTensors baseline ${counts.baseline}, after 100 cycles ${counts.after}, after dispose ${counts.disposed ?? 'worker terminated'}`);
+    expect(counts.mode).toBe(worker ? 'worker' : 'inline');
+    expect(counts.baseline).toBeGreaterThan(0);
     expect(counts.after).toBe(counts.baseline);
-    // dispose() frees every tensor the personalizer owns, and it owns all of them on this page.
-    expect(counts.disposed).toBe(0);
+    if (worker) expect(counts.pageBefore ?? 0, 'no tensors on the page in worker mode').toBe(0);
+    else expect(counts.disposed).toBe(0);
     session.guard.check();
     await session.close();
   });

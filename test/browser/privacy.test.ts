@@ -26,7 +26,7 @@ describe('privacy', () => {
       return `${method} ${new URL(url as string).pathname}`;
     });
     console.log(`[privacy] requests: ${paths.join(', ')}`);
-    for (const path of paths) expect(path).toMatch(/^GET \/(pages\/sdk\.html|dist\/[\w.-]+|bundles\/shop\/(manifest\.json|[\w.-]+\.bin))$/);
+    for (const path of paths) expect(path).toMatch(/^GET \/(pages\/sdk\.html|dist\/(attune-(worker|backends)\/)?[\w.-]+|bundles\/shop\/(manifest\.json|[\w.-]+\.bin))$/);
     expect(paths).toContain('GET /bundles/shop/manifest.json');
     session.guard.check();
     await session.close();

@@ -126,4 +126,42 @@ describe('quick start', () => {
     guard.check();
     await context.close();
   });
+
+  it('"Ask us" answers from the shop FAQ on the device and learns a taught phrasing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const guard = await guardPage(page, { origin: new URL(url).origin });
+    await page.goto(url);
+    const input = page.locator('[data-testid="ask-input"]');
+    await input.waitFor();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="ask-input"]') as HTMLInputElement | null)?.disabled, undefined, { timeout: 180_000 });
+    const ask = async (question: string) => {
+      const before = await page.locator('[data-testid="ask-answer"]').textContent();
+      await input.fill(question);
+      await page.locator('[data-testid="ask-submit"]').click();
+      await page.waitForFunction((b) => (document.querySelector('[data-testid="ask-answer"]')?.textContent ?? '') !== b, before);
+      return {
+        intent: await page.locator('[data-testid="ask-answer"]').getAttribute('data-intent'),
+        text: (await page.locator('[data-testid="ask-answer"]').textContent()) ?? '',
+      };
+    };
+    const shipping = await ask('how much does delivery cost');
+    expect(shipping.intent).toBe('shipping_cost');
+    expect(shipping.text).toContain('Delivery is free above');
+    // Markup in a question is shown as text, never parsed.
+    const odd = 'my <b>parrot</b> never showed up';
+    await ask(odd);
+    await page.locator('[data-testid="ask-teach-intent"]').selectOption('order_status');
+    await page.locator('[data-testid="ask-teach-submit"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="ask-answer"]')?.getAttribute('data-intent') === 'order_status');
+    expect(await page.locator('[data-testid="ask-answer"] b').count()).toBe(0);
+    await page.locator('[data-testid="ask"]').screenshot({ path: join(SCREENSHOTS, 'quick-start-3-ask.png') });
+    console.log(`[quick-start] ask: "how much does delivery cost" → ${shipping.intent}; taught "${odd}" → order_status`);
+    // The taught phrasing persists across a reload (IndexedDB).
+    await page.reload();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="ask-input"]') as HTMLInputElement | null)?.disabled, undefined, { timeout: 60_000 });
+    expect((await ask(odd)).intent).toBe('order_status');
+    guard.check();
+    await context.close();
+  });
 });

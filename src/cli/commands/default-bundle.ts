@@ -7,6 +7,7 @@ import { repoRoot } from '../../node/paths.js';
 import { synthDefaults, synthShop, writeShop } from '../../node/synth/shop.js';
 import type { TrainOptions } from '../../node/train/options.js';
 import { parseFlags, UsageError, type FlagSpec } from '../args.js';
+import { buildAskBundle } from './ask-bundle.js';
 import { trainAndWrite, writeCatalogJson } from './common.js';
 
 /** The demo shop: the synthetic data and training settings behind demo/public/bundles/shop. */
@@ -69,5 +70,8 @@ export async function defaultBundleCommand(argv: readonly string[]): Promise<voi
   const f = parseFlags('default-bundle', argv, DEFAULT_BUNDLE_FLAGS);
   const root = repoRoot();
   if (f.movielens) await buildMovielens(root, f.force === true);
-  else await buildShop(root, f.force === true);
+  else {
+    await buildShop(root, f.force === true);
+    await buildAskBundle(root, f.force === true, settingsHash);
+  }
 }

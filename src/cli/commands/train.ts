@@ -17,6 +17,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'inner-steps': { type: 'number', integer: true, min: 0, help: 'inner SGD steps, shipped in the bundle (default 5)' },
   'inner-lr': { type: 'number', min: 0, help: 'inner learning rate (default 0.1 ratings, 0.5 implicit); metasgd: the learned rates start here' },
   'outer-lr': { type: 'number', min: 0, help: 'Adam learning rate (default 0.01)' },
+  'prior-count': { type: 'number', min: 0, help: 'inner-loop prior pseudo-count: support loss × n/(n+c), shipped in the bundle (default 0)' },
+  hidden: { type: 'string', help: 'head hidden layer sizes, comma-separated; "" for a linear head (default 32)' },
   holdout: { type: 'number', min: 0, max: 0.9, help: 'fraction of users held out (default 0.2)' },
   'max-users': { type: 'number', integer: true, min: 2, help: 'use at most N users' },
   'eval-users': { type: 'number', integer: true, min: 0, help: 'evaluate at most N held-out users (default 400)' },
@@ -31,9 +33,17 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 export function trainOptionsFromFlags(f: Flags): TrainOptions {
   const pick: [keyof TrainOptions, string][] = [
     ['algorithm', 'algo'], ['iterations', 'iterations'], ['metaBatch', 'meta-batch'], ['innerSteps', 'inner-steps'], ['innerLr', 'inner-lr'],
-    ['outerLr', 'outer-lr'], ['holdout', 'holdout'], ['maxUsers', 'max-users'], ['evalUsers', 'eval-users'], ['dim', 'dim'], ['seed', 'seed'], ['feedback', 'feedback'],
+    ['outerLr', 'outer-lr'], ['priorCount', 'prior-count'], ['holdout', 'holdout'], ['maxUsers', 'max-users'], ['evalUsers', 'eval-users'], ['dim', 'dim'], ['seed', 'seed'], ['feedback', 'feedback'],
   ];
-  return Object.fromEntries(pick.filter(([, flag]) => f[flag] !== undefined).map(([key, flag]) => [key, f[flag]])) as TrainOptions;
+  const picked = Object.fromEntries(pick.filter(([, flag]) => f[flag] !== undefined).map(([key, flag]) => [key, f[flag]])) as TrainOptions;
+  return f.hidden === undefined ? picked : { ...picked, hidden: layerSizes(String(f.hidden)) };
+}
+
+/** `--hidden 64,32` → [64, 32]; `--hidden ""` → [] (a linear head). */
+function layerSizes(raw: string): number[] {
+  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--hidden needs positive whole numbers separated by commas, got "${raw}"`);
+  return sizes;
 }
 
 export function loadData(format: string, dir: string | undefined, feedback?: Feedback): Dataset {

@@ -108,15 +108,21 @@ function parseInteractions(table: CsvTable, rowOf: Map<string, number>): Dataset
 
 function parseUsers(table: CsvTable): DatasetUser[] {
   const idCol = requireColumns(table, ['id']).id as number;
-  return table.records.map((r) => {
+  const seen = new Set<string>();
+  const users = table.records.map((r) => {
     const id = (r.cells[idCol] as string).trim();
     if (id === '') throw new DataError(table.file, r.line, 'empty user id');
+    if (seen.has(id)) throw new DataError(table.file, r.line, `duplicate user id ${JSON.stringify(id)}`);
+    seen.add(id);
     const attributes: Record<string, string> = {};
     table.header.forEach((h, i) => {
       if (i !== idCol) attributes[h] = (r.cells[i] as string).trim();
     });
     return { id, attributes };
   });
+  // A users file that is present but lists nobody is almost surely a broken export, not an intent.
+  if (users.length === 0) throw new DataError(table.file, 0, 'no users (only a header); remove the file or list the users');
+  return users;
 }
 
 /**

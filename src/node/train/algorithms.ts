@@ -2,11 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { cloneParams, type Params } from '../../core/params.js';
 import { InvalidInputError } from '../../errors.js';
 import { ALGORITHMS, metaSgdStep, metaSteps, type MetaStep, type MetaStepFn } from '../../meta/index.js';
+import { pretrainStep } from '../../meta/pretrain.js';
 
 export type { MetaStepFn };
 
-/** Every outer-loop algorithm of src/meta can train the recommender (`attune train --algo`). */
-export const TRAIN_ALGORITHMS: readonly string[] = [...ALGORITHMS];
+/**
+ * Every outer-loop algorithm of src/meta can train the recommender
+ * (`attune train --algo`), plus `pretrain`: plain training with no inner loop,
+ * the non-meta baseline that evaluation compares against.
+ */
+export const TRAIN_ALGORITHMS: readonly string[] = [...ALGORITHMS, 'pretrain'];
 
 /**
  * The single place that maps an algorithm name to its outer step (from the
@@ -17,7 +22,7 @@ export function selectAlgorithm(name: string): MetaStepFn {
   if (!TRAIN_ALGORITHMS.includes(name)) {
     throw new InvalidInputError('algorithm', `unknown algorithm "${name}"; valid: ${TRAIN_ALGORITHMS.join(', ')}`);
   }
-  return metaSteps[name as keyof typeof metaSteps];
+  return name === 'pretrain' ? pretrainStep : metaSteps[name as keyof typeof metaSteps];
 }
 
 /**

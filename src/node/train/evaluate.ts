@@ -10,6 +10,7 @@ export interface HeadEvalOptions {
   /** One rate for every head param, or (Meta-SGD) one learned rate tensor per head param. */
   readonly lr: number | Params;
   readonly loss: Loss;
+  readonly priorCount?: number;
 }
 
 export interface HeldOutMetrics {
@@ -42,7 +43,7 @@ export function evaluateHead(head: Model<tf.Tensor>, headParams: Params, embeddi
   for (const split of splits) {
     const support = tf.tidy(() => ({ x: tf.gather(embeddings, tf.tensor1d(split.support.items, 'int32')), y: tf.tensor1d(split.support.y), w: tf.tensor1d(split.support.w) }));
     const queryX = tf.tidy(() => tf.gather(embeddings, tf.tensor1d(split.query.items, 'int32')));
-    const theta = adapt(head, headParams, support, { steps: o.steps, lr: o.lr, loss: o.loss });
+    const theta = adapt(head, headParams, support, { steps: o.steps, lr: o.lr, loss: o.loss, priorCount: o.priorCount ?? 0 });
     const before = scoreAndLoss(head, headParams, queryX, split, o.loss);
     const after = scoreAndLoss(head, theta, queryX, split, o.loss);
     tf.dispose([support.x, support.y, support.w, queryX, ...theta]);

@@ -22,6 +22,10 @@ export interface TrainOptions {
   readonly innerSteps?: number;
   /** Inner learning rate, also shipped to the browser; default 0.1 for ratings, 0.5 for implicit events. */
   readonly innerLr?: number;
+  /** `mf`: start the item tower (and a linear head) from matrix factorization of the training ratings; default `none`. */
+  readonly warmStart?: 'mf' | 'none';
+  /** Prior pseudo-count of the inner loop (support loss × n/(n+c)), also shipped; default 0. */
+  readonly priorCount?: number;
   /** Adam learning rate of the outer loop; default 0.01. */
   readonly outerLr?: number;
   /** Fraction of users held out for validation; default 0.2. */
@@ -32,6 +36,8 @@ export interface TrainOptions {
   readonly seed?: number;
   /** Override the dataset's feedback kind (ratings can train `implicit`: rating ≥ 4 is a positive). */
   readonly feedback?: Feedback;
+  /** Id embeddings for at most this many catalog rows (the first ones; see `compactDataset`); default every item. */
+  readonly maxIds?: number;
   /** Item embedding size; default 24. */
   readonly dim?: number;
   /** Head hidden layers; default [32]. */
@@ -53,8 +59,8 @@ export interface TrainOptions {
   readonly onProgress?: (progress: TrainProgress) => void;
 }
 
-export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'maxUsers' | 'onProgress' | 'feedback'>> &
-  Pick<TrainOptions, 'maxUsers' | 'onProgress'> & { readonly feedback: Feedback };
+export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'maxUsers' | 'maxIds' | 'onProgress' | 'feedback'>> &
+  Pick<TrainOptions, 'maxUsers' | 'maxIds' | 'onProgress'> & { readonly feedback: Feedback };
 
 export function resolveTrainOptions(o: TrainOptions, dataFeedback: Feedback): ResolvedTrainOptions {
   const feedback = o.feedback ?? dataFeedback;
@@ -66,6 +72,8 @@ export function resolveTrainOptions(o: TrainOptions, dataFeedback: Feedback): Re
     innerSteps: o.innerSteps ?? 5,
     innerLr: o.innerLr ?? (rating ? 0.1 : 0.5),
     outerLr: o.outerLr ?? 0.01,
+    priorCount: o.priorCount ?? 0,
+    warmStart: o.warmStart ?? 'none',
     holdout: o.holdout ?? 0.2,
     seed: o.seed ?? 1,
     feedback,
@@ -79,6 +87,7 @@ export function resolveTrainOptions(o: TrainOptions, dataFeedback: Feedback): Re
     evalNegatives: o.evalNegatives ?? 20,
     evalUsers: o.evalUsers ?? 400,
     maxUsers: o.maxUsers,
+    maxIds: o.maxIds,
     onProgress: o.onProgress,
   };
 }

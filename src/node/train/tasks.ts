@@ -91,8 +91,9 @@ export function catalogInput(data: Dataset, known: Float32Array): CatalogInput {
 /** Rows of the catalog as one ItemInput (new tensors, owned by the caller). */
 export function gatherItems(catalog: CatalogInput, items: Int32Array): ItemInput {
   return tf.tidy(() => {
-    const ids = tf.tensor1d(items, 'int32');
-    return { feats: tf.gather(catalog.feats, ids) as tf.Tensor2D, ids, known: tf.tensor1d(Float32Array.from(items, (i) => catalog.known[i] as number)) };
+    // Rows without a trained id (including rows past `numIds`) point at id row 0, masked out by `known`.
+    const ids = tf.tensor1d(Int32Array.from(items, (i) => (catalog.known[i] ? i : 0)), 'int32');
+    return { feats: tf.gather(catalog.feats, tf.tensor1d(items, 'int32')) as tf.Tensor2D, ids, known: tf.tensor1d(Float32Array.from(items, (i) => catalog.known[i] as number)) };
   });
 }
 

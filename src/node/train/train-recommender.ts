@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { bceWithLogits, mse } from '../../core/losses.js';
+import type { Model } from '../../core/model.js';
 import { adam } from '../../core/optim.js';
-import { groupMask } from '../../core/params.js';
+import { groupMask, type ParamSpec } from '../../core/params.js';
 import { createRng, shuffle, type Rng } from '../../core/random.js';
 import type { InnerLoopSettings } from '../../bundle/format.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Interaction } from '../../models/feedback.js';
-import { createRecommender, type RecommenderConfig } from '../../models/recommender.js';
+import { createRecommender, type ItemInput, type RecommenderConfig } from '../../models/recommender.js';
 import { groupByUser, summarizeDataset, type Dataset } from '../data/dataset.js';
 import { selectAlgorithm, trainAlgorithm } from './algorithms.js';
 import { trainingModel } from './training-model.js';
+import { mfWarmStart } from './warm-start.js';
 import { evaluateHead, type HeldOutMetrics } from './evaluate.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { catalogInput, disposeTask, itemTask, splitUser, userSeed, type CatalogInput, type SplitOptions, type UserSplit } from './tasks.js';
@@ -93,6 +95,8 @@ interface Setup {
   readonly config: RecommenderConfig;
   readonly known: Float32Array;
   readonly split: Omit<SplitOptions, 'supportItems' | 'seed'>;
+  /** Interactions of the training users only (the warm start must not see held-out users). */
+  readonly trainData: Dataset;
 }
 
 function setup(data: Dataset, options: TrainOptions): Setup {
@@ -100,11 +104,14 @@ function setup(data: Dataset, options: TrainOptions): Setup {
   const hist = histories(data);
   const { train, heldOut } = splitUsers([...hist.keys()], o);
   const stats: RatingStats = o.feedback === 'rating' ? ratingStats(hist, train) : { mean: 0, std: 1 };
+  const numIds = Math.min(data.items.length, o.maxIds ?? data.items.length);
   const known = new Float32Array(data.items.length);
-  for (const u of train) for (const e of hist.get(u) ?? []) known[e.item] = 1;
-  const config: RecommenderConfig = { features: data.features, numIds: data.items.length, dim: o.dim, hidden: o.hidden, feedback: o.feedback, ratingMean: stats.mean, ratingStd: stats.std, ...(stats.min === undefined ? {} : { ratingMin: stats.min, ratingMax: stats.max }) };
+  for (const u of train) for (const e of hist.get(u) ?? []) if (e.item < numIds) known[e.item] = 1;
+  const config: RecommenderConfig = { features: data.features, numIds, dim: o.dim, hidden: o.hidden, feedback: o.feedback, ratingMean: stats.mean, ratingStd: stats.std, ...(stats.min === undefined ? {} : { ratingMin: stats.min, ratingMax: stats.max }) };
   const split = { feedback: o.feedback, catalogSize: data.items.length, ratingMean: stats.mean, ratingStd: stats.std, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport, maxQuery: o.maxQuery, queryNegatives: o.negativesPerPositive };
-  return { o, hist, train, heldOut, config, known, split };
+  const trainSet = new Set(train);
+  const trainData: Dataset = { ...data, interactions: data.interactions.filter((e) => trainSet.has(e.user)) };
+  return { o, hist, train, heldOut, config, known, split, trainData };
 }
 
 interface Trained {
@@ -120,9 +127,9 @@ interface Trained {
 async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Promise<Trained> {
   const { o } = s;
   const full = trainingModel(createRecommender(s.config));
-  const inner = { steps: o.innerSteps, lr: o.innerLr, loss: lossFor(o), mask: groupMask(full.specs, ['head']) };
+  const inner = { steps: o.innerSteps, lr: o.innerLr, loss: lossFor(o), mask: innerMask(o.algorithm, full.specs), priorCount: o.priorCount };
   const algo = trainAlgorithm(o.algorithm, inner.mask, o.innerLr);
-  const init = full.init(o.seed);
+  const init = initialParams(s, full);
   let params = algo.init(init);
   tf.dispose(init);
   const optimizer = adam(o.outerLr, { epsilon: 1e-7 });
@@ -143,7 +150,36 @@ async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Prom
     if (it % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   optimizer.disposeState(state);
-  return algo.split(params);
+  const out = algo.split(params);
+  return o.algorithm === 'anil' ? { params: out.params, lrs: anilRates(full.specs.slice(-createRecommender(s.config).head.specs.length), o.innerLr) } : out;
+}
+
+/** ANIL adapts only the head's output layer; every other algorithm adapts the whole head. */
+const isOutputLayer = (spec: ParamSpec): boolean => spec.name.startsWith('head/out/');
+
+function innerMask(algorithm: string, specs: readonly ParamSpec[]): boolean[] {
+  return algorithm === 'anil' ? specs.map(isOutputLayer) : groupMask(specs, ['head']);
+}
+
+/**
+ * ANIL's inner loop as per-parameter rates over the head: `lr` for the output
+ * layer, 0 for the hidden layers. Shipped like Meta-SGD's learned rates, the
+ * browser's engine then adapts exactly what ANIL adapted in training.
+ */
+function anilRates(head: readonly ParamSpec[], lr: number): tf.Tensor[] {
+  return head.map((spec) => tf.fill([...spec.shape], isOutputLayer(spec) ? lr : 0));
+}
+
+/** θ0 before meta-training: seeded random, or with the tower (and a linear head) warm-started from MF. */
+function initialParams(s: Setup, full: Model<ItemInput>): tf.Tensor[] {
+  const init = full.init(s.o.seed);
+  if (s.o.warmStart !== 'mf') return init;
+  if (s.o.feedback !== 'rating') throw new InvalidInputError('warmStart', 'the MF warm start needs rating data');
+  const warm = mfWarmStart(s.trainData, s.config, s.known, s.o.seed);
+  const values = [...warm.tower, ...(warm.head ?? [])];
+  const out = init.map((p, i) => (i < values.length ? tf.tensor(values[i] as Float32Array, p.shape) : p));
+  tf.dispose(init.slice(0, values.length));
+  return out;
 }
 
 const lossFor = (o: ResolvedTrainOptions) => (o.feedback === 'rating' ? mse : bceWithLogits);
@@ -171,7 +207,7 @@ export async function trainRecommender(data: Dataset, options: TrainOptions = {}
   }
   const { params, lrs } = trained;
   // With learned rates (`lrs`), the bundle writer replaces `lr` by their mean, for information.
-  const inner: InnerLoopSettings = { steps: o.innerSteps, lr: o.innerLr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport };
+  const inner: InnerLoopSettings = { steps: o.innerSteps, lr: o.innerLr, negativesPerPositive: o.negativesPerPositive, maxSupport: o.maxSupport, ...(o.priorCount > 0 ? { priorCount: o.priorCount } : {}) };
   const { onProgress: _p, ...settings } = o;
   const seconds = (performance.now() - started) / 1000;
   const training = { ...summarizeDataset(data), algorithm: o.algorithm, seed: o.seed, settings, trainUsers: s.train.length, heldOutUsers: s.heldOut.length, seconds: Math.round(seconds * 10) / 10 };
@@ -190,10 +226,10 @@ function evaluateHeldOut(model: ReturnType<typeof createRecommender>, { params, 
   const splits = users.slice(0, o.evalUsers).flatMap((u) => splitUser(hist.get(u) ?? [], { ...split, supportItems: o.evalSupport, seed: userSeed(u, 0xe7a1) }) ?? []);
   const tower = params.slice(0, model.towerSize);
   const embeddings = tf.tidy(() => {
-    const ids = tf.range(0, catalog.known.length, 1, 'int32') as tf.Tensor1D;
+    const ids = tf.tensor1d(Int32Array.from(catalog.known, (k, i) => (k ? i : 0)), 'int32');
     return model.tower.apply(tower, { feats: catalog.feats, ids, known: tf.tensor1d(catalog.known) }) as tf.Tensor2D;
   });
-  const metrics = evaluateHead(model.head, params.slice(model.towerSize), embeddings, splits, { steps: o.innerSteps, lr: lrs ?? o.innerLr, loss: lossFor(o) });
+  const metrics = evaluateHead(model.head, params.slice(model.towerSize), embeddings, splits, { steps: o.innerSteps, lr: lrs ?? o.innerLr, loss: lossFor(o), priorCount: o.priorCount });
   embeddings.dispose();
   return metrics;
 }

@@ -19,6 +19,8 @@ export interface FixtureOptions {
   readonly formatVersion?: number;
   readonly seed?: number;
   readonly lr?: number;
+  /** `inner.priorCount` in the manifest (absent when not given). */
+  readonly priorCount?: number;
   /** Rating bundles: the scale written into the model config (absent: no scale, as in older bundles). */
   readonly ratingScale?: readonly [number, number];
 }
@@ -68,7 +70,7 @@ export async function makeFixture(options: FixtureOptions = {}): Promise<Fixture
     model: config,
     weightsManifest: [{ paths: ['weights.bin'], weights: entries }],
     catalog: { ids, embeddings: { path: 'items.bin', dtype: 'float32', shape: [n, dim] } },
-    inner: { steps: 5, lr: options.lr ?? 0.5, negativesPerPositive: 4, maxSupport: 50 },
+    inner: { steps: 5, lr: options.lr ?? 0.5, negativesPerPositive: 4, maxSupport: 50, ...(options.priorCount === undefined ? {} : { priorCount: options.priorCount }) },
     files: [
       { path: 'weights.bin', bytes: weights.byteLength, sha256: await sha256Hex(weights) },
       { path: 'items.bin', bytes: items.byteLength, sha256: await sha256Hex(items) },

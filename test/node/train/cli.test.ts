@@ -17,12 +17,12 @@ afterEach(() => vi.restoreAllMocks());
 describe('attune CLI', () => {
   it('help lists every command and its flags', async () => {
     expect(await main(['help'])).toBe(0);
-    for (const text of ['attune synth', 'attune train', 'attune default-bundle', '--meta-batch', '--inner-lr', '--format', 'movielens|csv']) expect(out).toContain(text);
+    for (const text of ['attune synth', 'attune train', 'attune eval', 'attune default-bundle', '--meta-batch', '--inner-lr', '--format', 'movielens|csv']) expect(out).toContain(text);
   });
 
   it('unknown commands and flags fail with the valid choices and a non-zero exit code', async () => {
     expect(await main(['trian'])).toBe(2);
-    expect(err).toMatch(/unknown command "trian"; valid commands: synth, train, default-bundle, help/);
+    expect(err).toMatch(/unknown command "trian"; valid commands: synth, train, eval, train-intents, eval-intents, default-bundle, help/);
     expect(await main(['train', '--fromat', 'csv'])).toBe(2);
     expect(err).toMatch(/unknown flag --fromat; valid flags: --data, --format/);
     expect(await main(['train', '--format', 'parquet', '--out', 'x'])).toBe(2);

@@ -87,12 +87,12 @@ describe('trainRecommender', () => {
   });
 
   it('runs every listed algorithm and rejects unknown ones with the valid list', async () => {
-    expect(TRAIN_ALGORITHMS).toEqual(['maml', 'fomaml', 'reptile', 'metasgd', 'anil']);
+    expect(TRAIN_ALGORITHMS).toEqual(['maml', 'fomaml', 'reptile', 'metasgd', 'anil', 'pretrain']);
     for (const algorithm of TRAIN_ALGORITHMS) {
       const r = await trainRecommender(shop, { algorithm, iterations: 2, metaBatch: 2, innerSteps: 1, dim: 4, hidden: [4], evalUsers: 3 });
       expect(r.params.every((p) => p.dataSync().every(Number.isFinite))).toBe(true);
       tf.dispose([...r.params, ...(r.lrs ?? [])]);
     }
-    await expect(trainRecommender(shop, { algorithm: 'magic' })).rejects.toThrow(/unknown algorithm "magic"; valid: maml, fomaml, reptile, metasgd, anil/);
+    await expect(trainRecommender(shop, { algorithm: 'magic' })).rejects.toThrow(/unknown algorithm "magic"; valid: maml, fomaml, reptile, metasgd, anil, pretrain/);
   });
 });

@@ -1,0 +1,144 @@
+import { loadIntentBundle, type BundleProgress } from './bundle/read.js';
+import { backendOrder, selectBackend, type BackendName, type BackendPreference } from './engine/backends.js';
+import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
+import { DisposedError, InvalidInputError } from './errors.js';
+import { createIntentClassifier } from './assistant/classifier.js';
+import { createIdbExampleStore, createMemoryExampleStore, type ExampleStore, type IntentExample } from './assistant/store.js';
+import { normalizeText } from './text/normalize.js';
+
+export interface AssistantOptions {
+  /** URL of an intent bundle folder (kind "intent", e.g. from `attune train-intents`). */
+  readonly bundle: string;
+  /** tfjs backend, as for `createPersonalizer`. Default 'auto'. */
+  readonly backend?: BackendPreference;
+  /** Where added intents and taught phrasings persist. Default 'indexeddb' (falls back to memory only if you ask for it). */
+  readonly storage?: 'indexeddb' | 'memory';
+  /** IndexedDB database name. Default 'attune-assistant'. */
+  readonly dbName?: string;
+  readonly wasmPaths?: WasmPaths;
+  /** Override the bundle's calibrated out-of-scope threshold (top probability below it → out of scope). */
+  readonly threshold?: number;
+  readonly fetch?: typeof fetch;
+  readonly onProgress?: (progress: BundleProgress) => void;
+}
+
+/** What `answer()` returns. */
+export interface Answer {
+  /** The best intent, or null when out of scope (or no intents yet). */
+  readonly intent: string | null;
+  /** Probability of the best intent (0 when there are no intents). */
+  readonly confidence: number;
+  /** The next intents by probability (up to 3), after the best one. */
+  readonly alternatives: readonly { readonly intent: string; readonly confidence: number }[];
+  /** True when the assistant is not sure: hand over to a person. */
+  readonly outOfScope: boolean;
+}
+
+export interface Assistant {
+  readonly backend: BackendName;
+  readonly bundleVersion: string;
+  readonly storage: 'indexeddb' | 'memory';
+  /** Adds (or extends) an intent with example questions; persisted. */
+  addIntent(name: string, examples: readonly string[]): Promise<void>;
+  /**
+   * Records that `question` means `intent` (an intent that exists); persisted,
+   * used from the next answer on: the same question (after normalization:
+   * case, accents, punctuation) is answered with `intent`, and the phrasing
+   * joins that intent's examples, so similar questions move towards it too.
+   */
+  teach(question: string, intent: string): Promise<void>;
+  /** Classifies a question on the device. */
+  answer(question: string): Promise<Answer>;
+  /** Every intent name the assistant knows (bundle starters and added ones). */
+  intents(): readonly string[];
+  /** Deletes everything added or taught on this device; the bundle's starter intents remain. */
+  forget(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const checkText = (field: string, value: unknown): string => {
+  if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(field, 'must be a non-empty string');
+  if (value.length > 2000) throw new InvalidInputError(field, `is ${value.length} characters; at most 2000`);
+  return value;
+};
+
+/**
+ * Creates the on-device Q&A assistant: loads and verifies an intent bundle,
+ * picks a backend, restores the shop's intents and taught phrasings from
+ * IndexedDB. Questions never leave the device; the only request is the bundle.
+ */
+export async function createAssistant(options: AssistantOptions): Promise<Assistant> {
+  if (!options || typeof options.bundle !== 'string') throw new InvalidInputError('bundle', 'must be the URL of an intent bundle folder');
+  const order = backendOrder(options.backend ?? 'auto');
+  const bundle = await loadIntentBundle(options.bundle, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const { backend } = await selectBackend(order, options.wasmPaths ?? defaultWasmPaths());
+  const threshold = options.threshold ?? bundle.manifest.outOfScope.threshold;
+  if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError('threshold', `must be in [0, 1], got ${threshold}`);
+  const store: ExampleStore = options.storage === 'memory' ? createMemoryExampleStore() : createIdbExampleStore(options.dbName ?? 'attune-assistant');
+  const seeds: IntentExample[] = bundle.manifest.intents.flatMap((it) => it.examples.map((text) => ({ intent: it.name, text, source: 'added' as const, storedAt: 0 })));
+  const classifier = createIntentClassifier(bundle);
+  let local: IntentExample[] = await store.all();
+  let disposed = false;
+  // Taught phrasings, by normalized text; the latest teaching of a question wins.
+  let taught = new Map<string, string>();
+  const sync = (): void => {
+    classifier.setExamples([...seeds, ...local]);
+    taught = new Map(local.filter((e) => e.source === 'taught').map((e) => [normalizeText(e.text), e.intent]));
+  };
+  sync();
+  const known = (): string[] => [...new Set([...seeds, ...local].map((e) => e.intent))];
+  const alive = (): void => {
+    if (disposed) throw new DisposedError();
+  };
+  const remember = async (rows: IntentExample[]): Promise<void> => {
+    await store.add(rows);
+    local = [...local, ...rows];
+    sync();
+  };
+
+  return {
+    backend,
+    bundleVersion: bundle.manifest.version,
+    storage: store.kind,
+    addIntent: async (name, examples) => {
+      alive();
+      checkText('name', name);
+      if (!Array.isArray(examples) || examples.length === 0) throw new InvalidInputError('examples', 'must be a non-empty array of questions');
+      examples.forEach((e, i) => checkText(`examples[${i}]`, e));
+      await remember(examples.map((text) => ({ intent: name, text, source: 'added', storedAt: Date.now() })));
+    },
+    teach: async (question, intent) => {
+      alive();
+      checkText('question', question);
+      if (!known().includes(intent)) throw new InvalidInputError('intent', `"${intent}" is not a known intent; valid: ${known().join(', ') || '(none yet: addIntent first)'}`);
+      await remember([{ intent, text: question, source: 'taught', storedAt: Date.now() }]);
+    },
+    answer: async (question) => {
+      alive();
+      checkText('question', question);
+      const ranked = await classifier.rank(question);
+      const recalled = taught.get(normalizeText(question));
+      if (recalled !== undefined) {
+        // The visitor (or shop) said what this exact question means: answer that, with the model's view as alternatives.
+        return { intent: recalled, confidence: 1, alternatives: ranked.filter((r) => r.intent !== recalled).slice(0, 3), outOfScope: false };
+      }
+      const best = ranked[0];
+      if (!best) return { intent: null, confidence: 0, alternatives: [], outOfScope: true };
+      const outOfScope = best.confidence < threshold;
+      return { intent: outOfScope ? null : best.intent, confidence: best.confidence, alternatives: ranked.slice(outOfScope ? 0 : 1, 4), outOfScope };
+    },
+    intents: () => known(),
+    forget: async () => {
+      alive();
+      await store.clear();
+      local = [];
+      sync();
+    },
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      classifier.dispose();
+      store.close();
+    },
+  };
+}

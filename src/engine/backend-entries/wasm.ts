@@ -1,0 +1,1 @@
+export * from '@tensorflow/tfjs-backend-wasm';

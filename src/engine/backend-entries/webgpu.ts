@@ -1,0 +1,2 @@
+import '@tensorflow/tfjs-backend-webgpu';
+export {};

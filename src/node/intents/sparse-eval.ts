@@ -1,0 +1,17 @@
+import type { SparseText } from '../../text/featurize.js';
+import type { IntentSplit } from './data.js';
+import { argmax, logisticRegression, nearestCentroid, type LogRegOptions } from './sparse-baselines.js';
+
+/** Accuracy of the two sparse baselines on `query` after training on `support`. */
+export function sparseBaselines(featurize: (t: string) => SparseText, buckets: number, support: IntentSplit, query: IntentSplit, logreg: LogRegOptions = {}): { centroid: number; logreg: number } {
+  const classes = [...new Set(support.labels)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const xs = support.texts.map(featurize);
+  const ys = support.labels.map((l) => index.get(l) as number);
+  const qs = query.texts.map(featurize);
+  const acc = (scores: (x: SparseText) => Float32Array): number =>
+    qs.reduce((n, q, i) => n + (classes[argmax(scores(q))] === query.labels[i] ? 1 : 0), 0) / qs.length;
+  const nc = nearestCentroid(xs, ys, classes.length, buckets);
+  const lr = logisticRegression(xs, ys, classes.length, buckets, { epochs: 100, lr: 20, l2: 1e-5, ...logreg });
+  return { centroid: acc(nc.scores), logreg: acc(lr.scores) };
+}
