@@ -3,18 +3,19 @@
  * "Add to cart" is stored on this device and the "Recommended for you" row
  * re-ranks after each one.
  */
-import { createPersonalizer, type Assistant, type Personalizer, type TrackEvent, type WasmPaths } from 'attune';
+import { createPersonalizer, type Assistant, type Personalizer, type StoredEvent, type TrackEvent, type WasmPaths } from 'attune';
 // The wasm backend fetches its .wasm files at run time; vite serves them from node_modules in
 // dev and copies them (renamed) into the build, so hand the SDK each file's URL.
 import wasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { startAsk } from './ask.js';
+import { renderBackendChoice, renderBeforeAfter, renderKnows, renderLossChart } from './insight.js';
+import { CATALOGS, catalogFromUrl } from './catalogs.js';
 import { byTestId, productCard, renderFilters, renderRecs, type CardHandlers, type Product } from './view.js';
 import './style.css';
 
-const BUNDLE = '/bundles/shop/';
-const CATALOG = '/shop/catalog.json';
+const SOURCE = catalogFromUrl(location.search);
 const REC_COUNT = 10;
 const WASM_PATHS: WasmPaths = {
   'tfjs-backend-wasm.wasm': wasm,
@@ -39,9 +40,22 @@ function showInfo(text: string): void {
 }
 
 async function loadCatalog(): Promise<Product[]> {
-  const response = await fetch(CATALOG);
-  if (!response.ok) throw new Error(`${CATALOG}: HTTP ${response.status} — run \`npm run bundle:default\` (npm start does)`);
-  return (await response.json()) as Product[];
+  const response = await fetch(SOURCE.catalog);
+  if (!response.ok) throw new Error(`${SOURCE.catalog}: HTTP ${response.status} — ${SOURCE.buildHint}`);
+  return SOURCE.toProducts((await response.json()) as Record<string, unknown>[]);
+}
+
+/** Links to the catalogs in the header; the current one is marked. */
+function renderCatalogSwitch(): void {
+  byTestId('catalogs').replaceChildren(
+    ...CATALOGS.map((c) => {
+      const link = Object.assign(document.createElement('a'), { href: `?catalog=${c.key}`, textContent: c.title });
+      link.dataset.testid = `catalog-${c.key}`;
+      if (c === SOURCE) link.setAttribute('aria-current', 'page');
+      return link;
+    }),
+  );
+  byTestId('cart').hidden = SOURCE.key !== 'shop';
 }
 
 /** Runs SDK calls one after another so a re-rank never races the next event. */
@@ -54,10 +68,12 @@ function createQueue() {
 }
 
 async function main(): Promise<void> {
+  renderCatalogSwitch();
   const products = await loadCatalog();
   const byId = new Map(products.map((p) => [p.id, p]));
   const p: Personalizer = await createPersonalizer({
-    bundle: BUNDLE,
+    bundle: SOURCE.bundle,
+    dbName: SOURCE.dbName,
     wasmPaths: WASM_PATHS,
     onProgress: (progress) =>
       showInfo(`Loading model: ${progress.file} (${progress.filesDone}/${progress.filesTotal})`),
@@ -68,14 +84,39 @@ async function main(): Promise<void> {
   byTestId('bundle-version').textContent = p.bundleVersion.slice(0, 12);
 
   const enqueue = createQueue();
+  const name = (itemId: string) => byId.get(itemId)?.name ?? itemId;
+  // "Before vs after": the row with no history (the initialization's) when this visit saw it, else the
+  // row shown before the last adaptation.
+  let initial: string[] | null = null;
+  let shown: string[] = [];
+  let before: string[] = [];
+  let adaptedAt: number | null = null;
+  const deleteEvent = (event: StoredEvent) =>
+    void enqueue(async () => {
+      await p.deleteEvent(event.id);
+      await refresh();
+      showInfo(`Deleted "${event.type} ${name(event.itemId)}" from this device; the model re-adapted without it.`);
+    });
   const refresh = async () => {
     const recs = await p.recommend({ k: REC_COUNT, exclude: 'seen' });
-    const stats = await p.stats();
-    const cart = (await p.events()).filter((e) => e.type === 'add_to_cart').length;
-    renderRecs(byTestId('rec-row'), recs.flatMap((r) => byId.get(r.itemId) ?? []), stats.events, handlers);
+    const [stats, events, diagnostics] = await Promise.all([p.stats(), p.events(), p.diagnostics()]);
+    const ids = recs.map((r) => r.itemId);
+    const why = new Map(await Promise.all(ids.map(async (id) => [id, await p.explain(id, { label: name })] as const)));
+    const cart = events.filter((e) => e.type === 'add_to_cart').length;
+    const last = stats.lastAdaptation;
+    if (last?.at !== adaptedAt) [before, adaptedAt] = [shown, last?.at ?? null];
+    if (stats.events === 0) initial = ids;
+    shown = ids;
+    renderLossChart(byTestId('loss-chart'), last);
+    const baseline = initial ? { title: 'Before: no history', ids: initial } : { title: 'Before the last adaptation', ids: before };
+    renderBeforeAfter(byTestId('before-after'), last ? baseline : { title: 'Before', ids: [] }, last ? ids : [], name);
+    renderKnows(byTestId('knows'), events, name, deleteEvent);
+    renderBackendChoice(byTestId('backend-choice'), diagnostics);
+    const seen = new Set(events.filter((e) => e.type !== 'impression').map((e) => e.itemId));
+    for (const card of cards) card.classList.toggle('seen', seen.has(card.dataset.itemId ?? ''));
+    renderRecs(byTestId('rec-row'), recs.flatMap((r) => byId.get(r.itemId) ?? []), stats.events, handlers, why, name);
     byTestId('event-count').textContent = String(stats.events);
     byTestId('cart-count').textContent = String(cart);
-    const last = stats.lastAdaptation;
     const adaptation = byTestId('last-adaptation');
     adaptation.textContent = last ? `${last.ms.toFixed(1)} ms` : '—';
     adaptation.title = last ? `${last.steps} SGD steps on ${last.supportSize} examples, loss ${last.lossBefore.toFixed(3)} → ${last.lossAfter.toFixed(3)}` : '';
@@ -90,8 +131,9 @@ async function main(): Promise<void> {
       await refresh();
     });
   const handlers: CardHandlers = {
-    open: (product) => void record([{ type: 'view', itemId: product.id }, { type: 'click', itemId: product.id }]),
-    addToCart: (product) => void record([{ type: 'add_to_cart', itemId: product.id }]),
+    open: (product) => void record(SOURCE.open(product.id)),
+    act: (product) => void record(SOURCE.action.events(product.id)),
+    actLabel: SOURCE.action.label,
   };
 
   const grid = byTestId('grid');
@@ -101,11 +143,20 @@ async function main(): Promise<void> {
   renderFilters(byTestId('filters'), categories, (category) => {
     for (const card of cards) card.hidden = category !== null && card.dataset.category !== category;
   });
+  byTestId('download').addEventListener('click', () =>
+    void enqueue(async () => {
+      const data = await p.exportData();
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const link = Object.assign(document.createElement('a'), { href: url, download: 'attune-my-data.json' });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      showInfo(`Downloaded ${data.events.length} events as attune-my-data.json.`);
+    }),
+  );
   byTestId('forget').addEventListener('click', () =>
     void enqueue(async () => {
       await p.forget();
       await (await ask())?.forget();
-      for (const card of cards) card.classList.remove('seen');
       await refresh();
       showInfo('Everything this page stored about you was deleted.');
     }),

@@ -1,12 +1,15 @@
 /** DOM rendering for the demo shop: product cards, the recommendation row, the device panel. */
+import type { Explanation } from 'attune';
 
-/** One product as demo/public/shop/catalog.json lists it. */
+/** One product (or film) as the demo shows it; catalogs.ts maps each catalog.json onto it. */
 export interface Product {
   readonly id: string;
   readonly name: string;
+  /** Grouping for the filter chips and the tile colour (a shop category, a film's first genre). */
   readonly category: string;
-  readonly brand: string;
-  readonly price: number;
+  /** The line under the name (brand · category, year · genres). */
+  readonly meta: string;
+  readonly price?: number;
 }
 
 const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -34,34 +37,66 @@ function tile(product: Product): HTMLElement {
 }
 
 export interface CardHandlers {
+  /** The card was opened (the shop: view + click; MovieLens: a 5-star rating). */
   open(product: Product): void;
-  addToCart(product: Product): void;
+  /** The card's button (the shop: add to cart; MovieLens: a 1-star rating). */
+  act(product: Product): void;
+  /** The button's label. */
+  readonly actLabel: string;
 }
 
-/** A product card in the grid: the card opens the product (view + click), the button adds to cart. */
+/** A product card in the grid: the card opens the product, the button does the catalog's action. */
 export function productCard(product: Product, on: CardHandlers): HTMLElement {
   const card = el('article', 'product');
   Object.assign(card.dataset, { testid: 'product', itemId: product.id, category: product.category });
   const open = el('button', 'open');
   open.type = 'button';
   open.dataset.testid = 'product-open';
-  open.append(tile(product), el('span', 'name', product.name), el('span', 'meta', `${product.brand} · ${product.category}`));
+  open.append(tile(product), el('span', 'name', product.name), el('span', 'meta', product.meta));
   open.addEventListener('click', () => {
     card.classList.add('seen');
     on.open(product);
   });
   const foot = el('div', 'foot');
-  const cart = el('button', 'add', 'Add to cart');
+  const cart = el('button', 'add', on.actLabel);
   cart.type = 'button';
   cart.dataset.testid = 'add-to-cart';
-  cart.addEventListener('click', () => on.addToCart(product));
-  foot.append(el('span', 'price', price.format(product.price)), cart);
+  cart.addEventListener('click', () => on.act(product));
+  foot.append(el('span', 'price', product.price === undefined ? '' : price.format(product.price)), cart);
   card.append(open, foot);
   return card;
 }
 
-/** Replaces the recommendation row; `events` records which history the ranking reflects (tests wait on it). */
-export function renderRecs(row: HTMLElement, items: readonly Product[], events: number, on: CardHandlers): void {
+const EVIDENCE_VERB: Record<string, string> = { view: 'viewed', click: 'clicked', add_to_cart: 'added to cart', purchase: 'bought', rating: 'rated' };
+
+/** "Because you viewed …" under a recommendation; opening it lists the events behind it and their scores. */
+function whyDetails(why: Explanation, name: (itemId: string) => string): HTMLElement {
+  const details = el('details', 'why');
+  details.dataset.testid = 'rec-why';
+  const summary = el('summary', 'why-reason', why.reason);
+  summary.dataset.testid = 'rec-why-reason';
+  const list = el('ul', 'why-list');
+  list.append(
+    ...why.evidence.map((e) => {
+      const li = el('li', 'why-item');
+      Object.assign(li.dataset, { testid: 'rec-why-evidence', itemId: e.event.itemId, eventId: String(e.event.id) });
+      li.append(
+        el('span', 'why-what', `${EVIDENCE_VERB[e.event.type] ?? e.event.type} ${name(e.event.itemId)}`),
+        el('span', 'why-score', `similarity ${e.similarity.toFixed(2)} × weight ${e.weight.toFixed(1)} × recency ${e.recency.toFixed(2)} = ${e.score.toFixed(2)}`),
+      );
+      return li;
+    }),
+  );
+  details.append(summary, list);
+  return details;
+}
+
+/**
+ * Replaces the recommendation row; `events` records which history the ranking
+ * reflects (tests wait on it). `why` holds each item's explanation, shown
+ * under it once the visitor has a history.
+ */
+export function renderRecs(row: HTMLElement, items: readonly Product[], events: number, on: CardHandlers, why?: ReadonlyMap<string, Explanation>, name?: (itemId: string) => string): void {
   row.replaceChildren(
     ...items.map((product, i) => {
       const li = el('li', 'rec');
@@ -69,9 +104,11 @@ export function renderRecs(row: HTMLElement, items: readonly Product[], events: 
       li.style.animationDelay = `${i * 25}ms`;
       const open = el('button', 'open');
       open.type = 'button';
-      open.append(tile(product), el('span', 'name', product.name), el('span', 'meta', price.format(product.price)));
+      open.append(tile(product), el('span', 'name', product.name), el('span', 'meta', product.price === undefined ? product.meta : price.format(product.price)));
       open.addEventListener('click', () => on.open(product));
       li.append(open);
+      const explanation = why?.get(product.id);
+      if (explanation && events > 0) li.append(whyDetails(explanation, name ?? ((id) => id)));
       return li;
     }),
   );

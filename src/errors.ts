@@ -26,7 +26,9 @@ export type BundleErrorCode =
   | 'bundle-malformed'
   | 'bundle-unsupported-version'
   | 'bundle-hash-mismatch'
-  | 'bundle-insecure-context';
+  | 'bundle-insecure-context'
+  | 'bundle-timeout'
+  | 'bundle-integrity';
 
 /** The bundle could not be fetched, parsed or verified; nothing from it was used. */
 export class BundleError extends AttuneError {

@@ -156,6 +156,7 @@ export interface CheckedOptions {
   readonly bundle: string;
   readonly backend: BackendName[];
   readonly storage: StorageKind;
+  readonly consent: boolean;
   readonly dbName: string;
   readonly wasmPaths: WasmPaths | undefined;
   readonly retention: Retention;
@@ -209,10 +210,13 @@ export function validateOptions(input: unknown): CheckedOptions {
   if (ownField(input, 'bundle') === undefined) throw new InvalidInputError('bundle', 'is missing: pass the URL of the bundle folder');
   const storage = ownField(input, 'storage') ?? 'indexeddb';
   if (storage !== 'indexeddb' && storage !== 'memory') throw new InvalidInputError('storage', `${describe(storage)} is not valid; valid: indexeddb, memory`);
+  const consent = ownField(input, 'consent') ?? true;
+  if (typeof consent !== 'boolean') throw new InvalidInputError('consent', `must be true or false, got ${describe(consent)}`);
   return {
     bundle: checkString(input, 'bundle', '', 4096),
     backend: backendOrder(ownField(input, 'backend') ?? 'auto'),
     storage,
+    consent,
     dbName: checkString(input, 'dbName', 'attune', 256),
     wasmPaths: checkWasmPaths(ownField(input, 'wasmPaths')),
     retention: checkRetention(ownField(input, 'retention')),

@@ -2,7 +2,11 @@
 export { createPersonalizer } from './personalizer.js';
 export type { Personalizer, PersonalizerEvents, PersonalizerOptions, PersonalizerStats, Recommendation } from './personalizer.js';
 export type { StoredEvent, TrackEvent } from './events.js';
+export { RECENCY_HALF_LIFE_DAYS } from './explain.js';
+export type { Evidence, Explanation, ExplainOptions } from './explain.js';
 export type { AdaptationInfo, Retention, StorageKind } from './store/types.js';
+export { VISITOR_DATA_FORMAT, VISITOR_DATA_FORMAT_VERSION } from './store/export.js';
+export type { VisitorData } from './store/export.js';
 
 // Events the SDK understands
 export { EVENT_TYPES, EVENT_WEIGHTS } from './models/feedback.js';

@@ -1,16 +1,26 @@
+import { bundleCache, deleteBundleCache } from './bundle/cache.js';
+import { checkIntegrity, checkTimeout } from './bundle/fetch.js';
 import { loadBundle, type BundleProgress } from './bundle/read.js';
 import type { Manifest } from './bundle/format.js';
 import type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
-import type { BackendChoice, Engine, EngineMemory } from './engine/engine.js';
+import type { AdaptCheckOptions, BackendChoice, Engine, EngineMemory } from './engine/engine.js';
 import { buildSupport, supportFingerprint } from './engine/support.js';
 import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
 import { AttuneError, DisposedError, InvalidInputError } from './errors.js';
 import { Emitter } from './emitter.js';
-import { validateEvent, validateItemIds, validateOptions, validateRecommendOptions, type RatingScale, type StoredEvent, type TrackEvent } from './events.js';
-import { openStore } from './store/open.js';
+import { explainItem, validateExplainOptions, type Explanation, type ExplainOptions } from './explain.js';
+import { checkItemId, validateEvent, validateItemIds, validateOptions, validateRecommendOptions, type RatingScale, type StoredEvent, type TrackEvent } from './events.js';
+import { forgetOnDevice, openStore } from './store/open.js';
+import { exportVisitorData, type VisitorData } from './store/export.js';
 import type { AdaptationInfo, Retention, StorageKind, Store } from './store/types.js';
 import { startEngine, type EngineMode, type StartedEngine } from './worker/start.js';
 
+/**
+ * Options of `createPersonalizer`; only `bundle` is required.
+ *
+ * @example
+ * await createPersonalizer({ bundle: '/bundles/shop/2026-05/', retention: { maxEvents: 500, maxAgeDays: 90 }, dbName: 'attune-shop-a' });
+ */
 export interface PersonalizerOptions {
   /** URL of the bundle folder (manifest.json, weights.bin, items.bin). */
   readonly bundle: string;
@@ -34,13 +44,46 @@ export interface PersonalizerOptions {
   readonly storage?: StorageKind;
   /** IndexedDB database name, default `'attune'`: give two shops on one origin different names. */
   readonly dbName?: string;
+  /**
+   * Whether attune may write to the device. Default true. `false`: nothing is
+   * written anywhere (no IndexedDB, no backend-choice cache); `track()` keeps
+   * events in memory for this page's lifetime, so recommendations still adapt
+   * within the visit, and everything is gone when the page closes. To start
+   * storing after the visitor agrees, create a new personalizer with `consent: true`.
+   * Data an earlier visit stored is not read; `forget()` deletes it.
+   */
+  readonly consent?: boolean;
   /** Where tfjs-backend-wasm's `.wasm` files are served: a directory URL or a map file name → URL. Default: next to the attune script. */
   readonly wasmPaths?: WasmPaths;
   /** How much history the device keeps; default 5000 events (oldest timestamps go first) / 365 days since stored. */
   readonly retention?: Retention;
   /** Fetch used for the bundle (injectable for tests). */
   readonly fetch?: typeof fetch;
+  /**
+   * Called as the bundle's files arrive (file name, files done / total).
+   *
+   * @example
+   * onProgress: ({ file, filesDone, filesTotal }) => (status.textContent = `Loading ${file} (${filesDone}/${filesTotal})`)
+   */
   readonly onProgress?: (progress: BundleProgress) => void;
+  /**
+   * Pins the bundle: Subresource Integrity value of manifest.json
+   * (`'sha256-<base64>'`; `openssl dgst -sha256 -binary manifest.json | openssl base64 -A`).
+   * The manifest holds every other file's SHA-256, so a changed file anywhere
+   * is refused (BundleError `bundle-integrity`).
+   */
+  readonly integrity?: string;
+  /** How long each bundle file may take before BundleError `bundle-timeout`; default 30000 ms. */
+  readonly bundleTimeoutMs?: number;
+  /**
+   * Safe adaptation, strict: also keep θ0 unless adapting without a held-out
+   * quarter of the visitor's support set is no worse than θ0 on that quarter
+   * (support sets of 8+ examples; engine/held-out.ts). Default false: on the
+   * demo shop it rejects most adaptations of visitors whose clicks span
+   * categories (docs/reliability.md, Numerics). Finite params and a support
+   * loss that did not blow up are always required.
+   */
+  readonly heldOutCheck?: boolean;
 }
 
 export interface Recommendation {
@@ -49,10 +92,13 @@ export interface Recommendation {
   readonly score: number;
 }
 
+/** What `stats()` reports: cheap, for a status line or a debug panel. */
 export interface PersonalizerStats {
   /** Events stored on this device. */
   readonly events: number;
+  /** The adaptation behind the current recommendations (null before the first, and after `forget()` / `deleteEvent()`). */
   readonly lastAdaptation: AdaptationInfo | null;
+  /** The tfjs backend that runs the engine. */
   readonly backend: BackendName;
   /** Where the events are kept (memory after an IndexedDB failure). */
   readonly storage: StorageKind;
@@ -60,6 +106,7 @@ export interface PersonalizerStats {
 
 /** What runs where, how the backend was chosen, and the engine's live memory: for support and tests. */
 export interface PersonalizerDiagnostics {
+  /** The tfjs backend that runs the engine. */
   readonly backend: BackendName;
   /** `'worker'`: attune's dedicated worker; `'inline'`: the page's main thread. */
   readonly mode: EngineMode;
@@ -73,26 +120,87 @@ export interface PersonalizerDiagnostics {
   readonly memory: EngineMemory;
 }
 
+/**
+ * One visitor's personalizer, from `createPersonalizer`. Every method is
+ * async and rejects with a typed AttuneError; nothing throws into the page.
+ */
 export interface Personalizer {
   /** The tfjs backend that actually runs. */
   readonly backend: BackendName;
+  /** The bundle's `version` (a content hash): adapted params and the backend choice are cached per version. */
   readonly bundleVersion: string;
   /** The item ids of the bundle's catalog. */
   readonly catalog: readonly string[];
-  /** Validates the event, then stores it on this device (rejects with InvalidInputError and stores nothing when invalid). */
+  /**
+   * Validates the event, then stores it on this device (rejects with InvalidInputError and stores nothing when invalid).
+   *
+   * @example
+   * button.addEventListener('click', () => p.track({ type: 'add_to_cart', itemId: 'sku-123' }));
+   */
   track(event: TrackEvent): Promise<void>;
-  /** The `k` (default 10) best items for this visitor; `exclude: 'seen'` (default) skips items with any non-impression event. */
+  /**
+   * The `k` (default 10) best items for this visitor; `exclude: 'seen'` (default) skips items with any non-impression event.
+   * Adapts first when events were stored since the last adaptation.
+   *
+   * @example
+   * for (const { itemId } of await p.recommend({ k: 8 })) row.append(card(itemId));
+   */
   recommend(options?: { k?: number; exclude?: 'seen' | 'none' }): Promise<Recommendation[]>;
-  /** The given items, best first. */
+  /**
+   * The given items, best first (e.g. re-ranking a search result or a category page).
+   *
+   * @example
+   * const ordered = await p.rank(searchResults.map((r) => r.sku));
+   */
   rank(itemIds: readonly string[]): Promise<Recommendation[]>;
   /** Everything stored about the visitor on this device, oldest first. */
   events(): Promise<StoredEvent[]>;
-  /** Deletes every stored event and adapted param; recommendations return to the initialization. */
+  /** Everything attune keeps about the visitor on this device, as JSON-safe data (format: docs/privacy.md). */
+  exportData(): Promise<VisitorData>;
+  /**
+   * Why `itemId` is recommended: the visitor's stored events (those the head
+   * adapts on) that most support it, by item-embedding similarity × event
+   * weight × recency, and a sentence such as "Because you viewed X and added
+   * Y to your cart." Rejects with InvalidInputError for an unknown item.
+   *
+   * @example
+   * const why = await p.explain(recs[0].itemId, { label: (id) => products.get(id).name });
+   * caption.textContent = why.reason;
+   */
+  explain(itemId: string, options?: ExplainOptions): Promise<Explanation>;
+  /**
+   * Deletes one stored event (its `id` from `events()`); resolves false when
+   * no event has that id. Params adapted on it are dropped too: the next
+   * `recommend()` adapts on what is left.
+   *
+   * @example
+   * const [latest] = (await p.events()).slice(-1);
+   * if (latest) await p.deleteEvent(latest.id);
+   */
+  deleteEvent(id: number): Promise<boolean>;
+  /**
+   * Deletes every stored event and adapted param; recommendations return to the initialization.
+   *
+   * @example
+   * forgetButton.addEventListener('click', () => p.forget());
+   */
   forget(): Promise<void>;
+  /**
+   * Stored event count, backend, storage kind and the last adaptation (time, steps, loss per step).
+   *
+   * @example
+   * const { lastAdaptation } = await p.stats();
+   * if (lastAdaptation) console.log(`${lastAdaptation.ms.toFixed(1)} ms, loss ${lastAdaptation.lossBefore} → ${lastAdaptation.lossAfter}`);
+   */
   stats(): Promise<PersonalizerStats>;
   /** Where the engine runs, the backend measurements behind `'auto'`, and the engine's live tensor count. */
   diagnostics(): Promise<PersonalizerDiagnostics>;
-  /** Subscribes to problems attune handled itself (`error`) and to adaptations; returns the unsubscribe function. */
+  /**
+   * Subscribes to problems attune handled itself (`error`) and to adaptations; returns the unsubscribe function.
+   *
+   * @example
+   * const off = p.on('error', (e) => monitoring.log(e.code)); // codes only: never send the visitor's events
+   */
   on<K extends keyof PersonalizerEvents>(type: K, listener: (payload: PersonalizerEvents[K]) => void): () => void;
   /** Frees tensors and closes the database; afterwards every method rejects with DisposedError. */
   dispose(): Promise<void>;
@@ -100,7 +208,9 @@ export interface Personalizer {
 
 /** What `on()` delivers: problems attune handled itself, and finished adaptations. */
 export interface PersonalizerEvents {
+  /** A problem attune handled itself (storage fell back to memory, an adaptation was refused, …): log its `code`. */
   error: AttuneError;
+  /** An adaptation finished (or was restored from the device's cache: `cached: true`). */
   adapted: AdaptationInfo;
 }
 
@@ -110,13 +220,21 @@ const asAttuneError = (error: unknown): AttuneError =>
 /**
  * Loads and verifies the bundle, starts a tfjs backend and opens the
  * visitor's event store. Rejects with a typed AttuneError.
+ *
+ * @example
+ * const p = await createPersonalizer({ bundle: '/bundles/shop/' });
+ * await p.track({ type: 'click', itemId: 'sku-123' });
+ * const recs = await p.recommend({ k: 8 });
  */
 export async function createPersonalizer(options: PersonalizerOptions): Promise<Personalizer> {
   try {
     const opts = validateOptions(options);
-    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    // Every option is checked before anything is fetched or written.
+    const inWorker = workerOptions(options);
+    const heldOut = heldOutOption(options);
+    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...bundleSecurity(options), ...(opts.consent ? { cache: bundleCache(`${opts.dbName}-bundles`) } : {}) });
     const emitter = new Emitter();
-    const store = await openStore(opts.storage, opts.dbName, opts.retention, (error) => emitter.emit('error', error));
+    const store = await openStore(opts.consent ? opts.storage : 'memory', opts.dbName, opts.retention, (error) => emitter.emit('error', error));
     let started: StartedEngine;
     try {
       started = await startEngine(bundle, {
@@ -124,18 +242,32 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
         choose: options.backend === undefined || options.backend === 'auto' ? 'fastest' : 'first',
         wasmPaths: opts.wasmPaths ?? defaultWasmPaths(),
         cacheDb: store.kind === 'indexeddb' ? opts.dbName : undefined,
-        ...workerOptions(options),
+        ...inWorker,
       });
     } catch (error) {
       store.close();
       throw error;
     }
-    const personalizer = new Session(bundle.manifest, started, store, emitter);
+    const personalizer = new Session(bundle.manifest, started, store, emitter, { dbName: opts.dbName, consent: opts.consent, retention: opts.retention }, { heldOut });
     await personalizer.syncHistory().catch((error: unknown) => (personalizer.dispose(), Promise.reject(error)));
     return personalizer;
   } catch (error) {
     throw asAttuneError(error);
   }
+}
+
+/** `heldOutCheck`, checked: default false (see PersonalizerOptions.heldOutCheck for why). */
+function heldOutOption(options: PersonalizerOptions): boolean {
+  const value = Object.hasOwn(options, 'heldOutCheck') ? options.heldOutCheck : undefined;
+  if (value !== undefined && typeof value !== 'boolean') throw new InvalidInputError('heldOutCheck', `must be true or false, got ${typeof value}`);
+  return value === true;
+}
+
+/** The bundle's pinning and timeout options, checked (InvalidInputError naming the field). */
+function bundleSecurity(options: PersonalizerOptions): { integrity?: string; timeoutMs?: number } {
+  const integrity = checkIntegrity(Object.hasOwn(options, 'integrity') ? options.integrity : undefined);
+  const timeoutMs = checkTimeout(Object.hasOwn(options, 'bundleTimeoutMs') ? options.bundleTimeoutMs : undefined, 'bundleTimeoutMs');
+  return { ...(integrity === undefined ? {} : { integrity }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 
 function workerOptions(options: PersonalizerOptions): { worker: boolean; workerUrl: string | URL | undefined } {
@@ -145,6 +277,13 @@ function workerOptions(options: PersonalizerOptions): { worker: boolean; workerU
     throw new InvalidInputError('workerUrl', `must be a URL string or a URL, got ${typeof workerUrl}`);
   }
   return { worker, workerUrl };
+}
+
+/** What `exportData()` and `forget()` need to know about where data lives. */
+interface PrivacySettings {
+  readonly dbName: string;
+  readonly consent: boolean;
+  readonly retention: Retention;
 }
 
 /** One visitor's personalizer: the public object behind `createPersonalizer`. */
@@ -159,6 +298,7 @@ class Session implements Personalizer {
   #fingerprint: string | null = null;
   #lastAdaptation: AdaptationInfo | null = null;
   #disposed = false;
+  #lostSeen = 0;
   // Adaptation and scoring run one at a time (they swap the engine's params).
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -167,13 +307,18 @@ class Session implements Personalizer {
   readonly #started: StartedEngine;
   readonly #store: Store;
   readonly #emitter: Emitter;
+  readonly #privacy: PrivacySettings;
 
-  constructor(manifest: Manifest, started: StartedEngine, store: Store, emitter: Emitter) {
+  readonly #adaptCheck: AdaptCheckOptions;
+
+  constructor(manifest: Manifest, started: StartedEngine, store: Store, emitter: Emitter, privacy: PrivacySettings, adaptCheck: AdaptCheckOptions = {}) {
+    this.#adaptCheck = adaptCheck;
     this.#manifest = manifest;
     this.#engine = started.engine;
     this.#started = started;
     this.#store = store;
     this.#emitter = emitter;
+    this.#privacy = privacy;
     this.bundleVersion = manifest.version;
     this.catalog = Object.freeze([...manifest.catalog.ids]);
     this.#rows = new Map(manifest.catalog.ids.map((id, row) => [id, row]));
@@ -191,9 +336,18 @@ class Session implements Personalizer {
   }
 
   #exclusive<T>(body: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(body);
+    const run = this.#queue.then(body).finally(() => this.#noticeBackendChange());
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The engine moves to the next backend by itself when its GPU is lost (engine/recover.ts): say so once per loss. */
+  #noticeBackendChange(): void {
+    const lost = this.#engine.lost ?? [];
+    for (const name of lost.slice(this.#lostSeen)) {
+      this.#emitter.emit('error', new AttuneError('backend-lost', `the ${name} backend was lost mid-session (GPU context or device lost); attune continues on ${this.#engine.backend}`));
+    }
+    this.#lostSeen = lost.length;
   }
 
   #remember(event: StoredEvent): void {
@@ -242,10 +396,52 @@ class Session implements Personalizer {
     return this.#guard(() => this.#store.events.all());
   }
 
+  explain(itemId: string, options?: ExplainOptions): Promise<Explanation> {
+    return this.#guard(async () => {
+      const id = checkItemId(itemId, this.#rows);
+      const opts = validateExplainOptions(options);
+      // The events the head adapts on, minus any whose item left the catalog.
+      const events = (await this.#store.events.recent(this.#manifest.inner.maxSupport)).filter((e) => this.#rows.has(e.itemId));
+      const items = [...new Set([id, ...events.map((e) => e.itemId)])];
+      const flat = await this.#engine.embeddings(items.map((item) => this.#rows.get(item)!));
+      const dim = flat.length / items.length;
+      const at = new Map(items.map((item, i) => [item, flat.subarray(i * dim, (i + 1) * dim)]));
+      const { ratingMean, ratingStd, ratingMax } = this.#manifest.model;
+      return explainItem(id, events, (item) => at.get(item)!, { mean: ratingMean, top: ratingMax ?? ratingMean + 2 * ratingStd }, opts);
+    });
+  }
+
+  deleteEvent(id: number): Promise<boolean> {
+    return this.#guard(async () => {
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+        throw new InvalidInputError('id', `must be a stored event's id (a positive integer), got ${typeof id === 'number' ? id : typeof id}`);
+      }
+      return this.#exclusive(async () => {
+        if (!(await this.#store.events.delete(id))) return false;
+        // Params adapted on the deleted event must not outlive it.
+        await this.#store.adapted.clear();
+        await this.#engine.useParams(null);
+        this.#fingerprint = null;
+        this.#lastAdaptation = null;
+        await this.syncHistory();
+        return true;
+      });
+    });
+  }
+
+  exportData(): Promise<VisitorData> {
+    return this.#guard(() => exportVisitorData({ store: this.#store, bundleVersion: this.bundleVersion, lastAdaptation: this.#lastAdaptation, ...this.#privacy }));
+  }
+
   forget(): Promise<void> {
     return this.#guard(() =>
       this.#exclusive(async () => {
         await this.#store.clear();
+        // The 'auto' backend measurements, and without consent an earlier visit's data: forgetting leaves nothing of attune behind.
+        const { dbName, consent } = this.#privacy;
+        if (this.#store.kind === 'indexeddb' || !consent) await forgetOnDevice(dbName, consent).catch((error: unknown) => this.#emitter.emit('error', asAttuneError(error)));
+        // The offline copy of the bundle says which shop the visitor has been to.
+        await deleteBundleCache(`${this.#privacy.dbName}-bundles`).catch((error: unknown) => this.#emitter.emit('error', asAttuneError(error)));
         this.#history.clear();
         await this.#engine.useParams(null);
         this.#fingerprint = null;
@@ -294,7 +490,8 @@ class Session implements Personalizer {
   /** Lazy adaptation: re-adapts only when the support events changed since the last time. */
   async #refresh(): Promise<void> {
     const events = await this.#store.events.recent(this.#manifest.inner.maxSupport);
-    if (events.some((e) => e.id > this.#lastId)) await this.syncHistory(); // another tab wrote events
+    // Another tab wrote events (ids only grow), or forgot them all: the history mirror is stale.
+    if (events.some((e) => e.id > this.#lastId) || (events.length === 0 && this.#history.size > 0)) await this.syncHistory();
     const fingerprint = supportFingerprint(events, this.#history.size);
     if (fingerprint === this.#fingerprint) return;
     const info = events.length === 0 ? null : ((await this.#fromCache(fingerprint)) ?? (await this.#adapt(events, fingerprint)));
@@ -320,16 +517,22 @@ class Session implements Personalizer {
   async #adapt(events: readonly StoredEvent[], fingerprint: string): Promise<AdaptationInfo | null> {
     const support = buildSupport(events, this.#manifest, this.#rows, this.#rowsWhere(() => true));
     if (support.items.length === 0) return null;
-    const result = await this.#engine.adapt(support);
+    const result = await this.#engine.adapt(support, this.#adaptCheck);
     if (!result.applied) {
-      this.#emitter.emit('error', new AttuneError('adaptation-unsound', 'adaptation diverged (non-finite values or a growing loss on the visitor\'s own events); recommendations use the initialization'));
+      const { heldOut: h } = result;
+      const why = h
+        ? `adapting made the loss on ${h.size} held-out events of the visitor worse (${h.before.toPrecision(3)} → ${h.after.toPrecision(3)})`
+        : "adaptation diverged (non-finite values or a growing loss on the visitor's own events)";
+      this.#emitter.emit('error', new AttuneError('adaptation-unsound', `${why}; recommendations use the initialization`));
       await this.#engine.useParams(null);
       return null;
     }
     const { ms, steps, supportSize, lossBefore, lossAfter } = result;
-    const info: AdaptationInfo = { ms, steps, supportSize, lossBefore, lossAfter, at: Date.now(), cached: false };
+    const info: AdaptationInfo = { ms, steps, supportSize, lossBefore, lossAfter, losses: result.losses, at: Date.now(), cached: false };
+    // One record per database: params adapted for an older bundle version are useless after an update, so they go.
     await this.#store.adapted
-      .put({ bundleVersion: this.bundleVersion, fingerprint, params: result.params, info })
+      .clear()
+      .then(() => this.#store.adapted.put({ bundleVersion: this.bundleVersion, fingerprint, params: result.params, info }))
       .catch((error: unknown) => this.#emitter.emit('error', asAttuneError(error)));
     return info;
   }

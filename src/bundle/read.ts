@@ -1,5 +1,7 @@
 import { BundleError } from '../errors.js';
 import { decodeWeights, sha256Hex } from './codec.js';
+import type { BundleCache } from './cache.js';
+import { checkIntegrity, fetchBytes, verifyIntegrity, type FetchOptions } from './fetch.js';
 import { checkIntentManifest, checkManifest } from './check.js';
 import type { IntentManifest, Manifest, WeightEntry } from './format.js';
 
@@ -20,10 +22,12 @@ export interface BundleProgress {
   readonly bytes: number;
 }
 
-export interface LoadBundleOptions {
-  readonly fetch?: typeof fetch;
-  readonly signal?: AbortSignal;
+export interface LoadBundleOptions extends FetchOptions {
   readonly onProgress?: (progress: BundleProgress) => void;
+  /** Where the last verified bundle is kept for offline use (see cache.ts); none: network only. */
+  readonly cache?: BundleCache;
+  /** Subresource Integrity value(s) of manifest.json (`'sha256-<base64>'`): pins the whole bundle, see verifyIntegrity. */
+  readonly integrity?: string;
 }
 
 /** Joins a bundle base URL (with or without a trailing slash) and a file name. */
@@ -31,22 +35,35 @@ export function bundleUrl(base: string, file: string): string {
   return base.endsWith('/') ? base + file : `${base}/${file}`;
 }
 
-async function fetchBytes(url: string, options: LoadBundleOptions): Promise<ArrayBuffer> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  let response: Response;
+/** The network first; with a cache, its copy under `key` when the download fails (offline, timeout, server error). */
+async function fetchOrCached(url: string, key: string, options: LoadBundleOptions): Promise<{ buffer: ArrayBuffer; cached: boolean }> {
   try {
-    response = await doFetch(url, { signal: options.signal ?? null, credentials: 'omit' });
-  } catch (cause) {
-    throw new BundleError('bundle-fetch-failed', `could not fetch ${url}: ${String(cause)}`, { cause });
+    return { buffer: await fetchBytes(url, options), cached: false };
+  } catch (error) {
+    const buffer = error instanceof BundleError ? await options.cache?.read(key).catch(() => undefined) : undefined;
+    if (!buffer) throw error;
+    return { buffer, cached: true };
   }
-  if (!response.ok) throw new BundleError('bundle-fetch-failed', `could not fetch ${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+}
+
+/** Fetches manifest.json, checks it against `integrity` when given, and parses it. */
+async function fetchManifest(base: string, options: LoadBundleOptions): Promise<{ buffer: ArrayBuffer; cached: boolean; json: unknown }> {
+  const integrity = checkIntegrity(options.integrity);
+  const url = bundleUrl(base, 'manifest.json');
+  const { buffer, cached } = await fetchOrCached(url, url, options);
+  if (integrity !== undefined) await verifyIntegrity(url, buffer, integrity);
+  try {
+    return { buffer, cached, json: JSON.parse(new TextDecoder().decode(buffer)) };
+  } catch (cause) {
+    throw new BundleError('bundle-malformed', `manifest.json is not valid JSON: ${String(cause)}`, { cause });
+  }
 }
 
 async function fetchVerified(base: string, path: string, manifest: Pick<Manifest, 'files'>, options: LoadBundleOptions): Promise<ArrayBuffer> {
   const entry = manifest.files.find((f) => f.path === path);
   if (!entry) throw new BundleError('bundle-malformed', `manifest.json lists no hash for ${path}`);
-  const bytes = await fetchBytes(bundleUrl(base, path), options);
+  const url = bundleUrl(base, path);
+  const { buffer: bytes } = await fetchOrCached(url, `${url}#${entry.sha256}`, options);
   if (bytes.byteLength !== entry.bytes) {
     throw new BundleError('bundle-hash-mismatch', `${path} is ${bytes.byteLength} bytes, the manifest says ${entry.bytes} (truncated or replaced)`);
   }
@@ -62,18 +79,12 @@ async function fetchVerified(base: string, path: string, manifest: Pick<Manifest
  * its manifest, and decodes it. Nothing is returned unless everything checks.
  */
 export async function loadBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedBundle> {
-  const manifestBytes = await fetchBytes(bundleUrl(base, 'manifest.json'), options);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(manifestBytes));
-  } catch (cause) {
-    throw new BundleError('bundle-malformed', `manifest.json is not valid JSON: ${String(cause)}`, { cause });
-  }
+  const { buffer: manifestBuffer, cached, json } = await fetchManifest(base, options);
   const manifest = checkManifest(json);
   const weightPaths = manifest.weightsManifest.flatMap((g) => g.paths);
   const paths = [...weightPaths, manifest.catalog.embeddings.path];
   const filesTotal = paths.length + 1;
-  let bytes = manifestBytes.byteLength;
+  let bytes = manifestBuffer.byteLength;
   options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal, bytes });
   const buffers = new Map<string, ArrayBuffer>();
   for (const path of paths) {
@@ -88,6 +99,11 @@ export async function loadBundle(base: string, options: LoadBundleOptions = {}):
   const [rows, dim] = manifest.catalog.embeddings.shape;
   if (embBuffer.byteLength !== rows * dim * 4) {
     throw new BundleError('bundle-malformed', `${manifest.catalog.embeddings.path} holds ${embBuffer.byteLength} bytes, expected ${rows * dim * 4}`);
+  }
+  if (options.cache && !cached) {
+    const keyOf = (path: string): string => `${bundleUrl(base, path)}#${manifest.files.find((f) => f.path === path)?.sha256}`;
+    // Best effort: a full or blocked Cache Storage only costs the offline copy.
+    await options.cache.replace([[bundleUrl(base, 'manifest.json'), manifestBuffer], ...[...buffers].map(([path, b]) => [keyOf(path), b] as const)]).catch(() => undefined);
   }
   return { manifest, entries, weights, embeddings: new Float32Array(embBuffer) };
 }
@@ -121,16 +137,10 @@ export const IDF_WEIGHT = 'featurizer/idf';
  * SHA-256, and decodes it. Nothing is returned unless everything checks.
  */
 export async function loadIntentBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedIntentBundle> {
-  const manifestBytes = await fetchBytes(bundleUrl(base, 'manifest.json'), options);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(manifestBytes));
-  } catch (cause) {
-    throw new BundleError('bundle-malformed', `manifest.json is not valid JSON: ${String(cause)}`, { cause });
-  }
+  const { buffer: manifestBuffer, json } = await fetchManifest(base, options);
   const manifest = checkIntentManifest(json);
   const paths = manifest.weightsManifest.flatMap((g) => g.paths);
-  let bytes = manifestBytes.byteLength;
+  let bytes = manifestBuffer.byteLength;
   options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal: paths.length + 1, bytes });
   const buffers = new Map<string, ArrayBuffer>();
   for (const path of paths) {

@@ -25,7 +25,9 @@ export function backendOrder(preference: unknown = 'auto'): BackendName[] {
   if (preference === 'auto') return [...BACKEND_NAMES];
   if (isBackendName(preference)) return [preference];
   if (Array.isArray(preference) && preference.length > 0 && preference.every(isBackendName)) return [...new Set(preference)];
-  throw new InvalidInputError('backend', `${JSON.stringify(preference) ?? String(preference)} is not valid; valid: 'auto', one of ${BACKEND_NAMES.join(', ')}, or a non-empty list of them`);
+  // Described without JSON.stringify or String(): a BigInt or a hostile object must not turn a bad option into a TypeError.
+  const shown = typeof preference === 'string' ? JSON.stringify(preference.slice(0, 40)) : Array.isArray(preference) ? 'that list' : typeof preference;
+  throw new InvalidInputError('backend', `${shown} is not valid; valid: 'auto', one of ${BACKEND_NAMES.join(', ')}, or a non-empty list of them`);
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -8,9 +8,10 @@ import type { LoadedBundle } from '../bundle/read.js';
 import type { Examples } from '../models/feedback.js';
 import type { BackendAttempt, BackendName } from './backends.js';
 import { fastAdapt } from './fast-head.js';
+import { generalizes, lossOn, splitHeldOut, type HeldOutCheck } from './held-out.js';
 import type { HeadTensors } from './head.js';
 import { topK } from './top-k.js';
-import type { AdaptResult, BackendChoice, Engine, InnerLoop } from './engine.js';
+import type { AdaptCheckOptions, AdaptResult, BackendChoice, Engine, InnerLoop } from './engine.js';
 
 const allFinite = (values: Float32Array): boolean => values.every(Number.isFinite);
 
@@ -62,27 +63,41 @@ export function engineOn(
     }
     return scores;
   };
-  const adaptInJs = (support: Examples) => {
+  const lossName = model.feedback === 'rating' ? 'mse' : 'bce';
+  const rowsOf = (items: Int32Array): Float32Array => {
     const dim = t.host.fanIn[0]!;
-    const x = new Float32Array(support.items.length * dim);
-    support.items.forEach((row, i) => x.set(bundle.embeddings.subarray(row * dim, (row + 1) * dim), i * dim));
-    return fastAdapt({ ...t.host, x, y: support.y, w: support.w, steps, priorCount, loss: model.feedback === 'rating' ? 'mse' : 'bce' });
+    const x = new Float32Array(items.length * dim);
+    items.forEach((row, i) => x.set(bundle.embeddings.subarray(row * dim, (row + 1) * dim), i * dim));
+    return x;
   };
+  const adaptInJs = (support: Examples) => fastAdapt({ ...t.host, x: rowsOf(support.items), y: support.y, w: support.w, steps, priorCount, loss: lossName });
   const adaptInTfjs = async (support: Examples) => {
     const out = tf.tidy(() => {
       const x = tf.gather(t.embeddings, tf.tensor1d(support.items, 'int32'));
       const batch = { x, y: tf.tensor1d(support.y), w: tf.tensor1d(support.w) };
-      const params = adapt(head, t.theta0, batch, { steps, lr: t.lr, loss, priorCount });
-      const before = loss(head.apply(t.theta0, x), batch.y, batch.w);
-      const after = loss(head.apply(params, x), batch.y, batch.w);
-      return { params, losses: tf.stack([before, after]) };
+      // One SGD step at a time (the same steps as `steps` at once, plain SGD keeps no state), to report the loss after each.
+      let params: tf.Tensor[] = [...t.theta0];
+      const perStep = [loss(head.apply(params, x), batch.y, batch.w)];
+      for (let s = 0; s < steps; s++) {
+        params = adapt(head, params, batch, { steps: 1, lr: t.lr, loss, priorCount });
+        perStep.push(loss(head.apply(params, x), batch.y, batch.w));
+      }
+      return { params: steps === 0 ? params.map((p) => p.clone()) : params, losses: tf.stack(perStep) };
     });
     // Copies: on the cpu backend `data()` may hand out the tensor's own storage.
     const params = (await Promise.all(out.params.map((p) => p.data()))).map((v) => Float32Array.from(v as Float32Array));
-    const [lossBefore = NaN, lossAfter = NaN] = await out.losses.data();
+    const losses = Array.from(await out.losses.data());
     disposeParams(out.params);
     out.losses.dispose();
-    return { params, lossBefore, lossAfter };
+    return { params, lossBefore: losses[0] ?? NaN, lossAfter: losses.at(-1) ?? NaN, losses };
+  };
+  const inner = async (support: Examples) => (innerLoop === 'js' ? adaptInJs(support) : adaptInTfjs(support));
+  const checkHeldOut = async (support: Examples): Promise<HeldOutCheck | undefined> => {
+    const split = splitHeldOut(support);
+    if (!split) return undefined;
+    const trained = await inner(split.train);
+    const host = { fanIn: t.host.fanIn, lr: t.host.lr, priorCount, loss: lossName } as const;
+    return { size: split.held.items.length, before: lossOn(host, rowsOf, split.held, t.host.theta0), after: lossOn(host, rowsOf, split.held, trained.params) };
   };
   const guarded = <A extends unknown[], R>(what: string, body: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> => body(...args).catch((error: unknown) => Promise.reject(asBackendError(what, error)));
@@ -93,16 +108,19 @@ export function engineOn(
     },
     attempts,
     choice,
-    adapt: guarded('adaptation', async (support: Examples): Promise<AdaptResult> => {
+    adapt: guarded('adaptation', async (support: Examples, options: AdaptCheckOptions = {}): Promise<AdaptResult> => {
       const start = performance.now();
-      const out = innerLoop === 'js' ? adaptInJs(support) : await adaptInTfjs(support);
+      const out = await inner(support);
       const { params, lossBefore, lossAfter } = out;
       // Keep θ0 when the steps did not converge on the visitor's own events:
-      // non-finite values, or a support loss that grew (a diverged inner loop).
-      const applied = params.every(allFinite) && Number.isFinite(lossAfter) && lossAfter <= lossBefore * DIVERGENCE_FACTOR + 1e-6;
+      // non-finite values, or a support loss that grew (a diverged inner loop),
+      // or, when asked, a run without a held-out slice that did worse on it (held-out.ts).
+      const converged = params.every(allFinite) && Number.isFinite(lossAfter) && lossAfter <= lossBefore * DIVERGENCE_FACTOR + 1e-6;
+      const heldOut = converged && options.heldOut ? await checkHeldOut(support) : undefined;
+      const applied = converged && (!heldOut || generalizes(heldOut));
       if (applied) replace(t.fromValues(params));
       const ms = performance.now() - start;
-      return { ms, steps, supportSize: support.items.length, lossBefore, lossAfter, applied, params };
+      return { ms, steps, supportSize: support.items.length, lossBefore, lossAfter, applied, params, losses: out.losses, ...(heldOut ? { heldOut } : {}) };
     }),
     useParams: guarded('loading adapted params', async (values: readonly Float32Array[] | null) => {
       replace(values ? t.fromValues(values) : null);
@@ -116,6 +134,7 @@ export function engineOn(
       const all = await catalogScores();
       return rows.map((r) => all[r]!);
     }),
+    embeddings: async (rows: readonly number[]) => rowsOf(Int32Array.from(rows)),
     memory: async () => {
       const { numTensors, numBytes } = tf.memory();
       return { numTensors, numBytes, epsilon: tf.backend().epsilon() };

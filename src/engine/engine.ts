@@ -4,6 +4,8 @@ import { chooseBackend, defaultInnerLoop, type BackendChoice, type ChoiceCache }
 import { afterSwitch, selectBackend, type BackendAttempt, type BackendName } from './backends.js';
 import { engineOn } from './engine-core.js';
 import { headTensors } from './head.js';
+import type { HeldOutCheck } from './held-out.js';
+import { fallbackOrder, lossProbe, recoverable, type Watched } from './recover.js';
 import type { WasmPaths } from './wasm-paths.js';
 
 export type { BackendChoice, BackendMeasurement, ChoiceCache } from './auto.js';
@@ -15,10 +17,19 @@ export interface AdaptResult {
   readonly supportSize: number;
   readonly lossBefore: number;
   readonly lossAfter: number;
+  /** The support loss before each step, then after the last (`steps + 1` values). */
+  readonly losses: readonly number[];
   /** False when the result was not finite or diverged: the engine kept its previous params. */
   readonly applied: boolean;
   /** The adapted head params as plain arrays (to cache), in manifest order. */
   readonly params: readonly Float32Array[];
+  /** With `heldOut`: the held-out slice's loss at θ0 and after adapting without it (absent when the support set is too small). */
+  readonly heldOut?: HeldOutCheck;
+}
+
+export interface AdaptCheckOptions {
+  /** Also require the adaptation to be no worse than θ0 on a held-out slice of the support set (engine/held-out.ts). */
+  readonly heldOut?: boolean;
 }
 
 /** Live tfjs memory in the engine's realm (the worker, or the page when inline). */
@@ -42,16 +53,20 @@ export interface Engine {
   readonly backend: BackendName;
   /** Every backend tried, in order, with the reason it was refused. */
   readonly attempts: readonly BackendAttempt[];
+  /** Backends whose GPU was lost mid-session and that the engine left, in order (engine/recover.ts). */
+  readonly lost?: readonly BackendName[];
   /** How `'fastest'` chose the backend (the measurements), or null when the first that started was taken. */
   readonly choice: BackendChoice | null;
   /** Runs the inner loop from θ0 on `support` and, when sound, scores with the result from now on. */
-  adapt(support: Examples): Promise<AdaptResult>;
+  adapt(support: Examples, options?: AdaptCheckOptions): Promise<AdaptResult>;
   /** Scores with these (cached) head params from now on, or with θ0 for `null`. */
   useParams(values: readonly Float32Array[] | null): Promise<void>;
   /** The `k` best catalog rows and their scores, best first, skipping `exclude`. */
   top(k: number, exclude: ReadonlySet<number>): Promise<{ rows: number[]; scores: number[] }>;
   /** Scores of the given catalog rows, in the given order. */
   scoreRows(rows: readonly number[]): Promise<number[]>;
+  /** The catalog embeddings of `rows`, row-major `[rows.length, dim]` (a copy; for explanations). */
+  embeddings(rows: readonly number[]): Promise<Float32Array>;
   /** Live tensor count and bytes of the engine's tfjs (for diagnostics and leak checks). */
   memory(): Promise<EngineMemory>;
   dispose(): void;
@@ -83,15 +98,21 @@ export interface EngineOptions {
 
 /**
  * Picks a backend, then uploads the bundle's head (θ0, inner learning rates)
- * and catalog embeddings. The caller owns the engine and must `dispose()` it.
+ * and catalog embeddings. If the GPU under it is lost mid-session, the engine
+ * moves to the next backend (`fallbackOrder`) and carries on. The caller owns
+ * the engine and must `dispose()` it.
  */
 export async function createEngine(bundle: LoadedBundle, options: EngineOptions): Promise<Engine> {
+  const watch = async (backend: BackendName, attempts: BackendAttempt[], choice: BackendChoice | null, innerLoop: InnerLoop): Promise<Watched> =>
+    afterSwitch(async () => ({ engine: engineOn(bundle, headTensors(bundle), backend, attempts, choice, innerLoop), probe: lossProbe(backend) }));
+  const restart = async (lost: readonly BackendName[]): Promise<Watched> => {
+    const { backend, attempts } = await selectBackend(fallbackOrder(options.backend, lost), options.wasmPaths);
+    return watch(backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend));
+  };
   if (options.choose === 'fastest') {
     const { backend, attempts, choice } = await chooseBackend(bundle, options.backend, options.wasmPaths, options.cache);
-    const tensors = await afterSwitch(async () => headTensors(bundle));
-    return engineOn(bundle, tensors, backend, attempts, choice, options.innerLoop ?? choice.innerLoop);
+    return recoverable(await watch(backend, attempts, choice, options.innerLoop ?? choice.innerLoop), restart);
   }
   const { backend, attempts } = await selectBackend(options.backend, options.wasmPaths);
-  const tensors = await afterSwitch(async () => headTensors(bundle));
-  return engineOn(bundle, tensors, backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend));
+  return recoverable(await watch(backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend)), restart);
 }

@@ -33,6 +33,8 @@ export interface FastAdaptResult {
   readonly params: Float32Array[];
   readonly lossBefore: number;
   readonly lossAfter: number;
+  /** The support loss before each step, then after the last (`steps + 1` values; the first is `lossBefore`). */
+  readonly losses: number[];
 }
 
 const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
@@ -140,10 +142,14 @@ export function fastAdapt(input: FastAdaptInput): FastAdaptResult {
   const params = input.theta0.map((p) => Float64Array.from(p));
   const x = Float64Array.from(input.x);
   const before = lossAndGrad(forward(params, fanIn, x, n).at(-1)!, y, w, loss).loss;
+  const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const acts = forward(params, fanIn, x, n);
-    step(params, acts, fanIn, n, lossAndGrad(acts.at(-1)!, y, w, loss, priorCount).grad, input.lr);
+    const current = lossAndGrad(acts.at(-1)!, y, w, loss, priorCount); // the loss itself does not depend on priorCount
+    losses.push(current.loss);
+    step(params, acts, fanIn, n, current.grad, input.lr);
   }
   const after = lossAndGrad(forward(params, fanIn, x, n).at(-1)!, y, w, loss).loss;
-  return { params: params.map((p) => Float32Array.from(p)), lossBefore: before, lossAfter: after };
+  losses.push(after);
+  return { params: params.map((p) => Float32Array.from(p)), lossBefore: before, lossAfter: after, losses };
 }

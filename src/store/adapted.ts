@@ -6,6 +6,7 @@ export function idbAdaptedStore(connection: Connection): AdaptedStore {
   const run = <T>(what: string, body: (db: AttuneDB) => Promise<T>): Promise<T> => withDb(connection, what, body);
   return {
     get: (version) => run('reading adapted params', (db) => db.get('adapted', version)),
+    all: () => run('reading adapted params', (db) => db.getAll('adapted')),
     put: (record) =>
       run('storing adapted params', async (db) => {
         await db.put('adapted', record);

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { StorageError } from '../errors.js';
 import type { StoredEvent } from '../events.js';
 import type { AdaptedRecord, StoreOptions } from './types.js';
@@ -63,30 +63,53 @@ function withTimeout(opening: Promise<AttuneDB>, ms: number): Promise<AttuneDB> 
   });
 }
 
+const isVersionError = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'VersionError';
+
+/**
+ * A newer attune in another tab upgraded the database past DB_VERSION. This
+ * (older) page opens it at its current version and keeps using it as long as
+ * the stores it knows are still there: newer versions may add stores, never
+ * change these two, so no event tracked in an old tab is lost.
+ */
+async function openNewer(name: string, handlers: Handlers): Promise<AttuneDB> {
+  const db = await openDB<AttuneSchema>(name, undefined, handlers);
+  if (db.objectStoreNames.contains('events') && db.objectStoreNames.contains('adapted')) return db;
+  db.close();
+  throw new StorageError(`database "${name}" has version ${db.version}, newer than this attune (${DB_VERSION}), without the stores it needs`);
+}
+
+type Handlers = { blocking: () => void; terminated: () => void };
+
 export function createConnection(name: string, options: IdbStoreOptions = {}): Connection {
   let current: Promise<AttuneDB> | null = null;
   let closed = false;
   const open = (): Promise<AttuneDB> => {
     if (!globalThis.indexedDB) return Promise.reject(new StorageError('IndexedDB is not available in this context'));
-    const opening = openDB<AttuneSchema>(name, DB_VERSION, {
-      upgrade,
-      blocked: () => options.onBlocked?.(),
+    const ms = options.openTimeoutMs ?? 10_000;
+    let opening: Promise<AttuneDB>;
+    const handlers: Handlers = {
       // Another tab wants a newer version: step aside (or its open hangs), and reopen lazily on next use.
       blocking: () => {
-        void opening.then((db) => db.close());
+        void opening.then((db) => db.close(), () => {});
         current = null;
       },
       // The browser closed the connection abnormally (e.g. the user cleared site data).
       terminated: () => {
         current = null;
       },
+    };
+    opening = openDB<AttuneSchema>(name, DB_VERSION, { upgrade, blocked: () => options.onBlocked?.(), ...handlers });
+    return withTimeout(opening, ms).catch((error: unknown) => {
+      if (!isVersionError(error)) throw error;
+      opening = openNewer(name, handlers);
+      return withTimeout(opening, ms);
     });
-    return withTimeout(opening, options.openTimeoutMs ?? 10_000);
   };
   return {
     get: () => {
       if (closed) return Promise.reject(new StorageError('the store was closed'));
-      current ??= open().catch((error: unknown) => {
+      // indexedDB.open can throw synchronously (SecurityError in some sandboxes): turn that into a rejection too.
+      current ??= new Promise<AttuneDB>((resolve) => resolve(open())).catch((error: unknown) => {
         current = null;
         throw storageError('opening IndexedDB', error);
       });
@@ -106,5 +129,23 @@ export async function withDb<T>(connection: Connection, what: string, body: (db:
     return await body(await connection.get());
   } catch (error) {
     throw storageError(what, error);
+  }
+}
+
+/**
+ * Deletes a database, waiting at most `waitMs` for other tabs to close their
+ * connections (attune's close on `versionchange`; a tab that never does would
+ * block the deletion forever). Resolves false when it gave up waiting.
+ */
+export async function deleteDatabase(name: string, waitMs = 2000): Promise<boolean> {
+  if (!globalThis.indexedDB) return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  try {
+    return await Promise.race([deleteDB(name).then(() => true), waited]);
+  } catch (error) {
+    throw storageError(`deleting database "${name}"`, error);
+  } finally {
+    clearTimeout(timer);
   }
 }

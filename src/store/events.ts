@@ -1,66 +1,44 @@
-import type { IDBPTransaction } from 'idb';
 import type { NewEvent, StoredEvent } from '../events.js';
-import { withDb, type AttuneDB, type AttuneSchema, type Connection } from './connection.js';
+import { withDb, type AttuneDB, type Connection } from './connection.js';
+import { applyRetention, deleteOldest, type Limits, type RetentionState } from './retention.js';
 import type { EventStore } from './types.js';
 
-type Limits = { readonly maxEvents: number; readonly maxAgeMs: number };
-
-/**
- * Deletes events past the retention limits inside the caller's transaction.
- * Only IndexedDB requests are awaited here: awaiting anything else would let
- * the transaction auto-commit under us.
- */
-async function applyRetention(tx: IDBPTransaction<AttuneSchema, ['events'], 'readwrite'>, limits: Limits, now: number): Promise<void> {
-  const store = tx.objectStore('events');
-  const byTime = store.index('timestamp');
-  const cutoff = now - limits.maxAgeMs;
-  if (Number.isFinite(cutoff)) {
-    const expired = IDBKeyRange.upperBound(cutoff, true);
-    for (let c = await store.index('storedAt').openCursor(expired); c; c = await c.continue()) await c.delete();
-  }
-  let excess = (await store.count()) - limits.maxEvents;
-  for (let c = excess > 0 ? await byTime.openCursor() : null; c && excess > 0; excess--) {
-    await c.delete();
-    c = excess > 1 ? await c.continue() : null;
-  }
-}
-
-async function addOnce(db: AttuneDB, event: NewEvent, limits: Limits): Promise<StoredEvent> {
+async function addOnce(db: AttuneDB, event: NewEvent, limits: Limits, state: RetentionState): Promise<StoredEvent> {
   const storedAt = Date.now();
   const tx = db.transaction('events', 'readwrite');
   // The key generator assigns `id`; the record is stored without one.
   const id = await tx.store.add({ ...event, storedAt } as StoredEvent);
-  await applyRetention(tx, limits, storedAt);
+  await applyRetention(tx, limits, storedAt, state);
   await tx.done;
   return { ...event, storedAt, id };
 }
 
-/** Frees room after a QuotaExceededError: drops the oldest tenth of the events (at least one). */
-async function evictOldest(db: AttuneDB): Promise<void> {
+/** Frees room after a QuotaExceededError: drops the oldest tenth of the events (at least one); returns how many went. */
+async function evictOldest(db: AttuneDB): Promise<number> {
   const tx = db.transaction('events', 'readwrite');
-  let n = Math.max(1, Math.floor((await tx.store.count()) / 10));
-  for (let c = await tx.store.index('timestamp').openCursor(); c && n > 0; n--) {
-    await c.delete();
-    c = n > 1 ? await c.continue() : null;
-  }
+  const deleted = await deleteOldest(tx.store, Math.max(1, Math.floor((await tx.store.count()) / 10)));
   await tx.done;
+  return deleted;
 }
 
 const isQuotaError = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'QuotaExceededError';
 
 /** The events object store: one transaction per call, each awaited until `tx.done`. */
-export function idbEventStore(connection: Connection, limits: Limits): EventStore {
+export function idbEventStore(connection: Connection, limits: Limits, onEvicted?: (evicted: number) => void): EventStore {
   const run = <T>(what: string, body: (db: AttuneDB) => Promise<T>): Promise<T> => withDb(connection, what, body);
+  const retention: RetentionState = { headroom: 0 };
   return {
     add: (event) =>
       run('storing an event', async (db) => {
         try {
-          return await addOnce(db, event, limits);
+          return await addOnce(db, event, limits, retention);
         } catch (error) {
           // Storage is full: make room by the retention policy's order (oldest first), then try once more.
           if (!isQuotaError(error)) throw error;
-          await evictOldest(db);
-          return addOnce(db, event, limits);
+          const evicted = await evictOldest(db);
+          const stored = await addOnce(db, event, limits, retention);
+          onEvicted?.(evicted);
+          return stored;
         }
       }),
     all: () => run('reading events', (db) => db.getAllFromIndex('events', 'timestamp')),
@@ -76,6 +54,14 @@ export function idbEventStore(connection: Connection, limits: Limits): EventStor
         return out.reverse();
       }),
     count: () => run('counting events', (db) => db.count('events')),
+    delete: (id) =>
+      run('deleting an event', async (db) => {
+        const tx = db.transaction('events', 'readwrite');
+        const found = (await tx.store.getKey(id)) !== undefined;
+        if (found) await tx.store.delete(id);
+        await tx.done;
+        return found;
+      }),
     clear: () => run('deleting events', (db) => db.clear('events')),
     close: () => connection.close(),
   };

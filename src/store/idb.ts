@@ -13,12 +13,13 @@ export type { IdbStoreOptions } from './connection.js';
 export async function createIdbStore(dbName: string, options: IdbStoreOptions = {}): Promise<Store> {
   const connection = createConnection(dbName, options);
   await connection.get();
-  const events = idbEventStore(connection, retentionLimits(options.retention));
+  const events = idbEventStore(connection, retentionLimits(options.retention), options.onEvicted);
   const adapted = idbAdaptedStore(connection);
   return {
     kind: 'indexeddb',
     events,
     adapted,
+    // Not deleteDatabase: that would reset the key generator, and ids must never be reused (other tabs spot new events by id).
     clear: () =>
       withDb(connection, 'deleting stored data', async (db) => {
         const tx = db.transaction(['events', 'adapted'], 'readwrite');

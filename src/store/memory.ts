@@ -38,6 +38,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       all: async () => (open(), events.map((e) => ({ ...e }))),
       recent: async (n) => (open(), events.slice(Math.max(0, events.length - n)).map((e) => ({ ...e }))),
       count: async () => (open(), events.length),
+      delete: async (id) => {
+        open();
+        const before = events.length;
+        events = events.filter((e) => e.id !== id);
+        return events.length < before;
+      },
       clear: async () => {
         open();
         events = [];
@@ -48,6 +54,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     },
     adapted: {
       get: async (version) => (open(), adapted.get(version)),
+      all: async () => (open(), [...adapted.values()]),
       put: async (record) => {
         open();
         adapted.set(record.bundleVersion, record);

@@ -27,6 +27,8 @@ export interface EventStore {
   /** The `n` most recent events, oldest first. */
   recent(n: number): Promise<StoredEvent[]>;
   count(): Promise<number>;
+  /** Deletes the event with this `id` (one transaction); resolves true when it was stored. */
+  delete(id: number): Promise<boolean>;
   clear(): Promise<void>;
   close(): void;
 }
@@ -41,6 +43,8 @@ export interface AdaptationInfo {
   /** Support loss at the initialization and after adaptation. */
   readonly lossBefore: number;
   readonly lossAfter: number;
+  /** The support loss before each inner step, then after the last (absent in records cached by attune 0.1). */
+  readonly losses?: readonly number[];
   /** When it ran (ms since the epoch). */
   readonly at: number;
   /** True when the adapted params were restored from storage instead of recomputed. */
@@ -59,6 +63,8 @@ export interface AdaptedRecord {
 
 export interface AdaptedStore {
   get(bundleVersion: string): Promise<AdaptedRecord | undefined>;
+  /** Every cached record (one per bundle version seen on this device), for `exportData()`. */
+  all(): Promise<AdaptedRecord[]>;
   put(record: AdaptedRecord): Promise<void>;
   clear(): Promise<void>;
 }
@@ -77,6 +83,12 @@ export interface Store {
 
 export interface StoreOptions {
   readonly retention?: Retention;
+  /**
+   * Called after a write hit `QuotaExceededError` and the oldest `evicted`
+   * events were deleted to make room (the write was then retried). Lets the
+   * personalizer report the lost events instead of hiding them.
+   */
+  readonly onEvicted?: (evicted: number) => void;
 }
 
 /** Resolved retention limits. */

@@ -65,6 +65,7 @@ export async function createWorkerEngine(bundle: LoadedBundle, options: WorkerEn
 
 function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAttempt[], choice: BackendChoice | null): Engine {
   let backend = first;
+  let lost: readonly BackendName[] = [];
   let nextId = 1;
   let crashed: BackendError | null = null;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -74,6 +75,7 @@ function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAtt
     const waiter = pending.get(reply.id);
     pending.delete(reply.id);
     backend = reply.backend;
+    lost = reply.lost;
     if (reply.type === 'result') waiter?.resolve(reply.value);
     else waiter?.reject(fromWire(reply.error));
   });
@@ -96,12 +98,16 @@ function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAtt
     get backend() {
       return backend;
     },
+    get lost() {
+      return lost;
+    },
     attempts,
     choice,
-    adapt: (support) => call('adapt', support),
+    adapt: (support, options) => call('adapt', support, options),
     useParams: (values) => call('useParams', values),
     top: (k, exclude) => call('top', k, exclude),
     scoreRows: (rows) => call('scoreRows', rows),
+    embeddings: (rows) => call('embeddings', rows),
     memory: () => call<EngineMemory>('memory'),
     dispose: () => {
       // Free the tensors first (a GPU backend's memory is not the worker's heap), then end the worker.

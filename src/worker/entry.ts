@@ -38,9 +38,9 @@ async function call(message: WorkerCall): Promise<void> {
     const value: unknown =
       method === 'dispose' ? (target.dispose(), (engine = null), undefined) : await (target[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     // Copied, never transferred: on the cpu backend `data()` hands out the tensor's own storage.
-    scope.postMessage({ type: 'result', id, backend: target.backend, value });
+    scope.postMessage({ type: 'result', id, backend: target.backend, lost: target.lost ?? [], value });
   } catch (error) {
-    scope.postMessage({ type: 'error', id, backend: engine?.backend ?? 'cpu', error: toWire(error) });
+    scope.postMessage({ type: 'error', id, backend: engine?.backend ?? 'cpu', lost: engine?.lost ?? [], error: toWire(error) });
   }
 }
 

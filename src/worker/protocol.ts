@@ -20,7 +20,7 @@ export interface WorkerInit {
   readonly cacheDb?: string;
 }
 
-export type EngineMethod = 'adapt' | 'useParams' | 'top' | 'scoreRows' | 'memory' | 'dispose';
+export type EngineMethod = 'adapt' | 'useParams' | 'top' | 'scoreRows' | 'embeddings' | 'memory' | 'dispose';
 
 export interface WorkerCall {
   readonly type: 'call';
@@ -41,8 +41,8 @@ export type WorkerReply =
   | { readonly type: 'loaded' }
   | { readonly type: 'ready'; readonly backend: BackendName; readonly attempts: readonly BackendAttempt[]; readonly choice: BackendChoice | null }
   | { readonly type: 'failed'; readonly error: WireError }
-  | { readonly type: 'result'; readonly id: number; readonly backend: BackendName; readonly value: unknown }
-  | { readonly type: 'error'; readonly id: number; readonly backend: BackendName; readonly error: WireError };
+  | { readonly type: 'result'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly value: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly error: WireError };
 
 export function toWire(error: unknown): WireError {
   if (error instanceof InvalidInputError) return { name: error.name, code: error.code, message: error.message, field: error.field };

@@ -33,6 +33,8 @@ export interface StaticServer {
   readonly origin: string;
   /** Replaces the bytes served at one URL path (e.g. a tampered bundle file). */
   override(urlPath: string, body: Buffer): void;
+  /** Adds response headers to every path under `urlPrefix` (e.g. a Content-Security-Policy, CORS). */
+  setHeaders(urlPrefix: string, headers: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -42,9 +44,12 @@ export interface StaticServer {
  */
 export async function startServer(mounts: Record<string, string>): Promise<StaticServer> {
   const overrides = new Map<string, Buffer>();
+  const extraHeaders = new Map<string, Record<string, string>>();
   const server: Server = createServer((req, res) => {
     void serve(mounts, overrides, req.method ?? 'GET', req.url ?? '/').then(({ status, type, body }) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const added = [...extraHeaders].filter(([prefix]) => path.startsWith(prefix)).map(([, h]) => h);
+      res.writeHead(status, Object.assign({ 'content-type': type, 'cache-control': 'no-store' }, ...added));
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });
@@ -53,6 +58,7 @@ export async function startServer(mounts: Record<string, string>): Promise<Stati
   return {
     origin: `http://127.0.0.1:${port}`,
     override: (urlPath, body) => overrides.set(urlPath, body),
+    setHeaders: (urlPrefix, headers) => extraHeaders.set(urlPrefix, headers),
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
@@ -107,6 +113,8 @@ export interface GuardOptions {
   readonly origin: string;
   /** URL path prefixes the page may GET: its own assets and the bundle files. Omit to allow any path on `origin`. */
   readonly allow?: readonly string[];
+  /** Other 127.0.0.1 origins the page may GET from under the same paths (a cross-origin bundle host). */
+  readonly alsoOrigins?: readonly string[];
 }
 
 /** What a guarded page did that a test must see. */
@@ -170,7 +178,7 @@ function isAllowed(method: string, url: string, options: GuardOptions): boolean 
   } catch {
     return false;
   }
-  if (parsed.origin !== options.origin || parsed.hostname !== '127.0.0.1') return false;
+  if ((parsed.origin !== options.origin && !options.alsoOrigins?.includes(parsed.origin)) || parsed.hostname !== '127.0.0.1') return false;
   return options.allow === undefined || options.allow.some((prefix) => parsed.pathname.startsWith(prefix));
 }
 

@@ -75,3 +75,32 @@ declare global {
     h: PageHelpers;
   }
 }
+
+/** Everything a page's origin holds in client-side storage, as the privacy tests read it back. */
+export interface OriginStorage {
+  /** Every IndexedDB database with the record count of each of its object stores. */
+  readonly databases: { readonly name: string; readonly version: number; readonly records: Record<string, number> }[];
+  readonly localStorage: number;
+  readonly sessionStorage: number;
+  /** Cache Storage caches with their entry counts. */
+  readonly caches: Record<string, number>;
+}
+
+/** Reads IndexedDB (every database, every store), local/session storage and Cache Storage of the page's origin. */
+export function readOriginStorage(page: Page): Promise<OriginStorage> {
+  return page.evaluate(async () => {
+    const request = <T>(r: IDBRequest<T>): Promise<T> => new Promise((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))));
+    const databases = [];
+    for (const info of await indexedDB.databases()) {
+      // Open without a version: never upgrades or creates anything.
+      const db = await request(indexedDB.open(info.name!));
+      const records: Record<string, number> = {};
+      for (const store of Array.from(db.objectStoreNames)) records[store] = await request(db.transaction(store).objectStore(store).count());
+      db.close();
+      databases.push({ name: db.name, version: db.version, records });
+    }
+    const caches: Record<string, number> = {};
+    for (const name of await globalThis.caches.keys()) caches[name] = (await (await globalThis.caches.open(name)).keys()).length;
+    return { databases, localStorage: localStorage.length, sessionStorage: sessionStorage.length, caches };
+  });
+}

@@ -75,6 +75,8 @@ describe.each(kinds)('%s store', (kind, open) => {
     expect(got?.fingerprint).toBe('f');
     expect(Array.from(got!.params[0]!)).toEqual([1, 2]);
     expect(await store.adapted.get('v2')).toBeUndefined();
+    await store.adapted.put({ bundleVersion: 'v2', fingerprint: 'g', params: [Float32Array.of(3)], info });
+    expect((await store.adapted.all()).map((r) => r.bundleVersion).sort()).toEqual(['v1', 'v2']);
     await store.clear();
     expect(await store.events.count()).toBe(0);
     expect(await store.adapted.get('v1')).toBeUndefined();
@@ -93,6 +95,52 @@ describe.each(kinds)('%s store', (kind, open) => {
 });
 
 describe('indexeddb store', () => {
+  it('on QuotaExceededError evicts the oldest tenth, retries once, and says how many went', async () => {
+    const evicted: number[] = [];
+    const store = await createIdbStore(freshDbName(), { onEvicted: (n) => evicted.push(n) });
+    for (let i = 0; i < 30; i++) await store.events.add(event(`e${i}`, 1000 + i));
+    const add = IDBObjectStore.prototype.add;
+    let failures = 1;
+    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (failures-- > 0) throw new DOMException('full', 'QuotaExceededError');
+      return add.apply(this, args);
+    };
+    try {
+      await store.events.add(event('new', 5000));
+      expect(evicted).toEqual([3]);
+      expect((await store.events.all()).map((e) => e.itemId)).toEqual([...Array.from({ length: 27 }, (_, k) => `e${k + 3}`), 'new']);
+      failures = 2;
+      await expect(store.events.add(event('lost', 6000))).rejects.toMatchObject({ name: 'StorageError', message: expect.stringMatching(/QuotaExceededError/) });
+    } finally {
+      IDBObjectStore.prototype.add = add;
+    }
+    store.close();
+  });
+
+  it('trims hundreds of events at once by key ranges and keeps exactly the newest by timestamp', async () => {
+    const name = freshDbName();
+    const unlimited = await createIdbStore(name);
+    // Timestamps out of insertion order, so the doomed keys form many separate runs.
+    const stamps = Array.from({ length: 600 }, (_, i) => 1_000_000 + ((i * 7919) % 600));
+    for (const [i, ts] of stamps.entries()) await unlimited.events.add(event(`i${i}`, ts));
+    unlimited.close();
+    const capped = await createIdbStore(name, { retention: { maxEvents: 100 } });
+    await capped.events.add(event('newest', 2_000_000));
+    const kept = await capped.events.all();
+    expect(kept).toHaveLength(100);
+    expect(kept.map((e) => e.timestamp)).toEqual([...stamps.sort((a, b) => a - b).slice(-99), 2_000_000]);
+    capped.close();
+  });
+
+  it('two connections writing in turn keep the cap exactly once it is reached', async () => {
+    const name = freshDbName();
+    const [a, b] = [await createIdbStore(name, { retention: { maxEvents: 10 } }), await createIdbStore(name, { retention: { maxEvents: 10 } })];
+    for (let i = 0; i < 120; i++) await (i % 2 ? a : b).events.add(event(`e${i}`, i));
+    expect((await a.events.all()).map((e) => e.itemId)).toEqual(Array.from({ length: 10 }, (_, k) => `e${110 + k}`));
+    a.close();
+    b.close();
+  });
+
   it('persists across connections to the same database', async () => {
     const name = freshDbName();
     const first = await createIdbStore(name);
@@ -103,17 +151,34 @@ describe('indexeddb store', () => {
     second.close();
   });
 
-  it('steps aside when another connection upgrades the database, then fails with a typed error on the old version', async () => {
-    const name = freshDbName();
-    const store = await createIdbStore(name);
-    await store.events.add(event('a', Date.now()));
-    // A newer attune in another tab opens version 2: our `blocking` handler must close, or this would hang.
-    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+  // A newer attune in another tab opens version 2: our `blocking` handler must close, or its open would hang.
+  const upgradeFromElsewhere = (name: string, stores: readonly string[]): Promise<IDBDatabase> =>
+    new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(name, 2);
+      request.onupgradeneeded = () => {
+        for (const store of [...request.result.objectStoreNames]) if (!stores.includes(store)) request.result.deleteObjectStore(store);
+        request.result.createObjectStore('added-in-v2');
+      };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
+
+  it('steps aside when another connection upgrades the database, then keeps working on the newer version', async () => {
+    const name = freshDbName();
+    const store = await createIdbStore(name);
+    await store.events.add(event('a', Date.now()));
+    const newer = await upgradeFromElsewhere(name, ['events', 'adapted']);
     newer.close();
+    // The old tab reopens at version 2 (its stores are still there): nothing tracked in it is lost.
+    await store.events.add(event('b', Date.now()));
+    expect((await store.events.all()).map((e) => e.itemId)).toEqual(['a', 'b']);
+    store.close();
+  });
+
+  it('fails with a typed error when a newer version dropped the stores it needs', async () => {
+    const name = freshDbName();
+    const store = await createIdbStore(name);
+    (await upgradeFromElsewhere(name, [])).close();
     await expect(store.events.count()).rejects.toBeInstanceOf(StorageError);
     store.close();
   });
