@@ -1,8 +1,8 @@
 /**
  * The demo's dev server for browser tests: vite on a free 127.0.0.1 port, in
- * its own process group so it stops with everything it started. Like
- * quick-start.test.ts, but without `npm start`'s bundle step: `npm test`
- * builds the default bundle before the browser tier runs.
+ * its own process group so it stops with everything it started; or the
+ * README's `npm start` (quick-start.test.ts). `npm test` builds the default
+ * bundle before the browser tier runs, so the demo tests use plain vite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -27,13 +27,12 @@ export interface DemoServer {
 }
 
 /**
- * Starts the repository's `vite` in `cwd` (default: the root, i.e. the demo) and resolves with the
- * URL it prints. `--bypass-lock`: a developer may have `npm start` running.
+ * Runs `command args…` in `cwd`, in its own process group, and resolves with
+ * the local URL vite prints; `stop()` ends the whole group (npm → sh → vite).
+ * `--bypass-lock` in the args: a developer may have `npm start` running.
  */
-export async function startDemoServer(cwd = ROOT): Promise<DemoServer> {
-  const port = await freePort();
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child: ChildProcess = spawn(process.execPath, [vite, '--port', String(port), '--strictPort', '--bypass-lock'], { cwd, detached: true, env: { ...process.env, BROWSER: 'none' } });
+async function serve(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<DemoServer> {
+  const child: ChildProcess = spawn(command, args, { cwd, detached: true, env: { ...process.env, BROWSER: 'none' } });
   const stop = (): void => {
     try {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
@@ -41,9 +40,10 @@ export async function startDemoServer(cwd = ROOT): Promise<DemoServer> {
       // already gone
     }
   };
+  const what = [command.split('/').pop(), ...args.slice(0, 2)].join(' ');
   const url = await new Promise<string>((ok, fail) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`vite printed no URL within 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(() => fail(new Error(`${what} printed no URL within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const read = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);
       // eslint-disable-next-line no-control-regex
@@ -57,8 +57,19 @@ export async function startDemoServer(cwd = ROOT): Promise<DemoServer> {
     child.stderr?.on('data', read);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`vite exited with ${code} before serving:\n${output}`));
+      fail(new Error(`${what} exited with ${code} before serving:\n${output}`));
     });
   }).catch((error: unknown) => (stop(), Promise.reject(error)));
   return { url, stop };
+}
+
+/** The repository's `vite` in `cwd` (default: the root, i.e. the demo) on a free port. */
+export async function startDemoServer(cwd = ROOT): Promise<DemoServer> {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  return serve(process.execPath, [vite, '--port', String(await freePort()), '--strictPort', '--bypass-lock'], cwd, 120_000);
+}
+
+/** Exactly the README's `npm start` (default bundle, then vite) on a free port. */
+export async function startNpmStart(): Promise<DemoServer> {
+  return serve('npm', ['start', '--', '--port', String(await freePort()), '--strictPort', '--bypass-lock'], ROOT, 240_000);
 }

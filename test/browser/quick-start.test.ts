@@ -4,74 +4,27 @@
  * Chromium, click 5 products of one category, and see the "Recommended for
  * you" row dominated by that category.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { startNpmStart, type DemoServer } from './demo-server.js';
 import { guardPage, launchChromium, ROOT } from './harness.js';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
-let child: ChildProcess | undefined;
+let server: DemoServer | undefined;
 let browser: Browser;
 let url = '';
 
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.on('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => ok(port));
-    });
-  });
-}
-
-/**
- * Runs `npm start -- --port <port>` in its own process group and resolves with the URL vite prints.
- * `--bypass-lock`: vite 8 refuses a second dev server per project, and a developer may have the
- * demo open (`npm start`) while running `npm test`.
- */
-function startDemo(port: number): Promise<string> {
-  return new Promise((ok, fail) => {
-    child = spawn('npm', ['start', '--', '--port', String(port), '--strictPort', '--bypass-lock'], { cwd: ROOT, detached: true, env: { ...process.env, BROWSER: 'none' } });
-    let output = '';
-    const timer = setTimeout(() => fail(new Error(`npm start printed no URL within 240 s:\n${output}`)), 240_000);
-    const read = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-      // eslint-disable-next-line no-control-regex
-      const match = output.replace(/\u001b\[[0-9;]*m/g, '').match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+\/?)/);
-      if (match) {
-        clearTimeout(timer);
-        ok(match[1] as string);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`npm start exited with ${code} before serving:\n${output}`));
-    });
-  });
-}
-
 beforeAll(async () => {
-  url = await startDemo(await freePort());
+  server = await startNpmStart();
+  url = server.url;
   browser = await launchChromium('nogpu');
 });
 
 afterAll(async () => {
   await browser?.close();
-  // npm → sh → vite: kill the whole process group, not just npm.
-  if (child?.pid) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
+  server?.stop();
 });
 
 describe('quick start', () => {
