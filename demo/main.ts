@@ -42,6 +42,8 @@ function showInfo(text: string): void {
 async function loadCatalog(): Promise<Product[]> {
   const response = await fetch(SOURCE.catalog);
   if (!response.ok) throw new Error(`${SOURCE.catalog}: HTTP ${response.status} — ${SOURCE.buildHint}`);
+  // Vite's dev server answers a missing file with the page itself (200, text/html).
+  if (!(response.headers.get('content-type') ?? '').includes('json')) throw new Error(`${SOURCE.catalog} is missing — ${SOURCE.buildHint}`);
   return SOURCE.toProducts((await response.json()) as Record<string, unknown>[]);
 }
 
@@ -146,7 +148,9 @@ async function main(): Promise<void> {
   byTestId('download').addEventListener('click', () =>
     void enqueue(async () => {
       const data = await p.exportData();
-      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      // The "Ask us" box's taught questions are stored on this device too: they go in the same file.
+      const askUs = (await (await ask())?.exportData()) ?? null;
+      const url = URL.createObjectURL(new Blob([JSON.stringify({ ...data, askUs }, null, 2)], { type: 'application/json' }));
       const link = Object.assign(document.createElement('a'), { href: url, download: 'attune-my-data.json' });
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);

@@ -4,6 +4,7 @@ import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
 import { DisposedError, InvalidInputError } from './errors.js';
 import { createIntentClassifier } from './assistant/classifier.js';
 import { createIdbExampleStore, createMemoryExampleStore, type ExampleStore, type IntentExample } from './assistant/store.js';
+import { checkKeys } from './events.js';
 import { normalizeText } from './text/normalize.js';
 
 export interface AssistantOptions {
@@ -13,6 +14,12 @@ export interface AssistantOptions {
   readonly backend?: BackendPreference;
   /** Where added intents and taught phrasings persist. Default 'indexeddb' (falls back to memory only if you ask for it). */
   readonly storage?: 'indexeddb' | 'memory';
+  /**
+   * false: the visitor has not agreed to storage — nothing is written on the
+   * device (taught phrasings live in memory until the page closes), as for
+   * `createPersonalizer`. Default true.
+   */
+  readonly consent?: boolean;
   /** IndexedDB database name. Default 'attune-assistant'. */
   readonly dbName?: string;
   readonly wasmPaths?: WasmPaths;
@@ -51,10 +58,24 @@ export interface Assistant {
   answer(question: string): Promise<Answer>;
   /** Every intent name the assistant knows (bundle starters and added ones). */
   intents(): readonly string[];
+  /** Everything added or taught on this device, as JSON you can show or download (the bundle's starters are not included). */
+  exportData(): Promise<AssistantData>;
   /** Deletes everything added or taught on this device; the bundle's starter intents remain. */
   forget(): Promise<void>;
   dispose(): Promise<void>;
 }
+
+/** What `exportData()` returns: format `attune-assistant-data`, version 1. */
+export interface AssistantData {
+  readonly format: 'attune-assistant-data';
+  readonly version: 1;
+  readonly bundleVersion: string;
+  readonly storage: 'indexeddb' | 'memory';
+  /** Every example added (`source: 'added'`) or taught (`'taught'`), oldest first, with `storedAt` (ms since epoch). */
+  readonly examples: readonly IntentExample[];
+}
+
+const ASSISTANT_OPTIONS = ['bundle', 'backend', 'storage', 'consent', 'dbName', 'wasmPaths', 'threshold', 'fetch', 'onProgress'] as const;
 
 const checkText = (field: string, value: unknown): string => {
   if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(field, 'must be a non-empty string');
@@ -68,13 +89,18 @@ const checkText = (field: string, value: unknown): string => {
  * IndexedDB. Questions never leave the device; the only request is the bundle.
  */
 export async function createAssistant(options: AssistantOptions): Promise<Assistant> {
-  if (!options || typeof options.bundle !== 'string') throw new InvalidInputError('bundle', 'must be the URL of an intent bundle folder');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidInputError('options', 'must be an object with at least `bundle`');
+  checkKeys(options, ASSISTANT_OPTIONS);
+  if (typeof options.bundle !== 'string') throw new InvalidInputError('bundle', 'must be the URL of an intent bundle folder');
+  const consent = options.consent ?? true;
+  if (typeof consent !== 'boolean') throw new InvalidInputError('consent', 'must be true or false');
+  if (options.storage !== undefined && options.storage !== 'indexeddb' && options.storage !== 'memory') throw new InvalidInputError('storage', 'must be indexeddb or memory');
   const order = backendOrder(options.backend ?? 'auto');
   const bundle = await loadIntentBundle(options.bundle, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const { backend } = await selectBackend(order, options.wasmPaths ?? defaultWasmPaths());
   const threshold = options.threshold ?? bundle.manifest.outOfScope.threshold;
   if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError('threshold', `must be in [0, 1], got ${threshold}`);
-  const store: ExampleStore = options.storage === 'memory' ? createMemoryExampleStore() : createIdbExampleStore(options.dbName ?? 'attune-assistant');
+  const store: ExampleStore = options.storage === 'memory' || !consent ? createMemoryExampleStore() : createIdbExampleStore(options.dbName ?? 'attune-assistant');
   const seeds: IntentExample[] = bundle.manifest.intents.flatMap((it) => it.examples.map((text) => ({ intent: it.name, text, source: 'added' as const, storedAt: 0 })));
   const classifier = createIntentClassifier(bundle);
   let local: IntentExample[] = await store.all();
@@ -88,7 +114,7 @@ export async function createAssistant(options: AssistantOptions): Promise<Assist
   sync();
   const known = (): string[] => [...new Set([...seeds, ...local].map((e) => e.intent))];
   const alive = (): void => {
-    if (disposed) throw new DisposedError();
+    if (disposed) throw new DisposedError('assistant');
   };
   const remember = async (rows: IntentExample[]): Promise<void> => {
     await store.add(rows);
@@ -128,6 +154,10 @@ export async function createAssistant(options: AssistantOptions): Promise<Assist
       return { intent: outOfScope ? null : best.intent, confidence: best.confidence, alternatives: ranked.slice(outOfScope ? 0 : 1, 4), outOfScope };
     },
     intents: () => known(),
+    exportData: async () => {
+      alive();
+      return { format: 'attune-assistant-data', version: 1, bundleVersion: bundle.manifest.version, storage: store.kind, examples: [...local] };
+    },
     forget: async () => {
       alive();
       await store.clear();

@@ -56,8 +56,8 @@ export class StorageError extends AttuneError {
 
 /** The personalizer was used after `dispose()`. */
 export class DisposedError extends AttuneError {
-  constructor() {
-    super('disposed', 'this personalizer was disposed');
+  constructor(what = 'personalizer') {
+    super('disposed', `this ${what} was disposed`);
     this.name = 'DisposedError';
   }
 }

@@ -61,6 +61,21 @@ export function isPlainObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Rejects a key `input` does not know (a misspelt option would otherwise be
+ * ignored silently: `storag: 'memory'` would store to IndexedDB).
+ */
+export function checkKeys(input: object, known: readonly string[]): void {
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    throw new InvalidInputError('options', 'cannot be read (a proxy that throws)');
+  }
+  const unknown = keys.find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new InvalidInputError(unknown.slice(0, 100), `is not an option; valid: ${known.join(', ')}`);
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null || typeof value !== 'object') return String(value);
@@ -133,6 +148,7 @@ export type ExcludeMode = 'seen' | 'none';
 export function validateRecommendOptions(input: unknown, catalogSize: number): { k: number; exclude: ExcludeMode } {
   if (input === undefined) return { k: Math.min(10, catalogSize), exclude: 'seen' };
   if (!isPlainObject(input)) throw new InvalidInputError('options', `must be an object, got ${describe(input)}`);
+  checkKeys(input, ['k', 'exclude']);
   const k = ownField(input, 'k') ?? 10;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
     throw new InvalidInputError('k', `must be a positive integer, got ${describe(k)}`);
@@ -204,9 +220,13 @@ function checkString(obj: object, key: string, fallback: string, maxLength: numb
   return value;
 }
 
-/** Validates `createPersonalizer` options; only known fields are copied. */
+/** Every `createPersonalizer` option (PersonalizerOptions). */
+const PERSONALIZER_OPTIONS = ['bundle', 'backend', 'worker', 'workerUrl', 'storage', 'dbName', 'consent', 'wasmPaths', 'retention', 'fetch', 'onProgress', 'integrity', 'bundleTimeoutMs', 'heldOutCheck'] as const;
+
+/** Validates `createPersonalizer` options; unknown keys are rejected. */
 export function validateOptions(input: unknown): CheckedOptions {
   if (!isPlainObject(input)) throw new InvalidInputError('options', `must be an object with at least \`bundle\`, got ${describe(input)}`);
+  checkKeys(input, PERSONALIZER_OPTIONS);
   if (ownField(input, 'bundle') === undefined) throw new InvalidInputError('bundle', 'is missing: pass the URL of the bundle folder');
   const storage = ownField(input, 'storage') ?? 'indexeddb';
   if (storage !== 'indexeddb' && storage !== 'memory') throw new InvalidInputError('storage', `${describe(storage)} is not valid; valid: indexeddb, memory`);

@@ -105,8 +105,14 @@ export function explainItem(
     if (!prev || score > prev.score) best.set(event.itemId, { event, score, similarity, weight, recency });
   }
   const evidence = [...best.values()].sort((a, b) => b.score - a.score).slice(0, options.k);
-  return { itemId, evidence, reason: reasonText(evidence, events.length, options.label) };
+  // The sentence names only events that carry real weight next to the strongest (a scarf clicked beside a
+  // webcam should not "explain" a charger); `evidence` still lists them all, with scores.
+  const strong = evidence.filter((e) => e.score >= REASON_SHARE * (evidence[0]?.score ?? 0));
+  return { itemId, evidence, reason: reasonText(strong, events.length, options.label) };
 }
+
+/** An event is named in the reason when its score is at least this share of the top event's. */
+const REASON_SHARE = 0.5;
 
 /** What the visitor did, as a verb and what follows the item names ("added … to your cart"). */
 const PHRASE: Record<StoredEvent['type'], readonly [verb: string, after: string]> = {

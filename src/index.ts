@@ -52,7 +52,7 @@ export type { Examples, ExampleOptions, Interaction } from './models/feedback.js
 
 // The on-device Q&A assistant (few-shot intents) and its text featurizer
 export { createAssistant } from './assistant.js';
-export type { Answer, Assistant, AssistantOptions } from './assistant.js';
+export type { Answer, Assistant, AssistantData, AssistantOptions } from './assistant.js';
 export type { IntentExample } from './assistant/store.js';
 export { checkIntentManifest } from './bundle/check.js';
 export { IDF_WEIGHT, loadIntentBundle } from './bundle/read.js';

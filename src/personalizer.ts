@@ -40,7 +40,10 @@ export interface PersonalizerOptions {
   readonly worker?: boolean;
   /** URL of `attune.worker.js`. Default: next to the attune script (where the build puts it). */
   readonly workerUrl?: string | URL;
-  /** Where events live. Default `'indexeddb'`; without IndexedDB attune falls back to memory and reports an `error` event (`storage-failed`). */
+  /**
+   * Where events live. Default `'indexeddb'`; without IndexedDB attune falls back to memory and reports an `error` event (`storage-failed`).
+   * `'memory'` writes nothing on the device: no offline copy of the bundle and no cached backend choice either.
+   */
   readonly storage?: StorageKind;
   /** IndexedDB database name, default `'attune'`: give two shops on one origin different names. */
   readonly dbName?: string;
@@ -232,7 +235,7 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
     // Every option is checked before anything is fetched or written.
     const inWorker = workerOptions(options);
     const heldOut = heldOutOption(options);
-    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...bundleSecurity(options), ...(opts.consent ? { cache: bundleCache(`${opts.dbName}-bundles`) } : {}) });
+    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...bundleSecurity(options), ...(opts.consent && opts.storage !== 'memory' ? { cache: bundleCache(`${opts.dbName}-bundles`) } : {}) });
     const emitter = new Emitter();
     const store = await openStore(opts.consent ? opts.storage : 'memory', opts.dbName, opts.retention, (error) => emitter.emit('error', error));
     let started: StartedEngine;
@@ -323,7 +326,10 @@ class Session implements Personalizer {
     this.catalog = Object.freeze([...manifest.catalog.ids]);
     this.#rows = new Map(manifest.catalog.ids.map((id, row) => [id, row]));
     const { ratingMin: min, ratingMax: max } = manifest.model;
-    this.#ratingScale = min !== undefined && max !== undefined ? { min, max } : undefined;
+    // A bundle trained without ratings reads a rating as a 1..5 star score (≥ 4 counts as a liked item);
+    // an older rating bundle without a recorded scale keeps accepting any finite rating.
+    const implicit = manifest.model.feedback === 'implicit';
+    this.#ratingScale = min !== undefined && max !== undefined ? { min, max } : implicit ? { min: 1, max: 5 } : undefined;
   }
 
   get backend(): BackendName {
@@ -469,6 +475,9 @@ class Session implements Personalizer {
   }
 
   on<K extends keyof PersonalizerEvents>(type: K, listener: (payload: PersonalizerEvents[K]) => void): () => void {
+    // Synchronous, so a misspelt name ('adaptd') fails where it is written instead of never firing.
+    if (type !== 'error' && type !== 'adapted') throw new InvalidInputError('type', `${String(type).slice(0, 100)} is not an event; valid: error, adapted`);
+    if (typeof listener !== 'function') throw new InvalidInputError('listener', 'must be a function');
     return this.#emitter.on(type, listener);
   }
 

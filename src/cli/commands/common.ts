@@ -29,7 +29,7 @@ export async function trainAndWrite(data: Dataset, options: TrainOptions, out: s
     if (splitOut) writeJson(splitOut, { bundleVersion: manifest.version, trainUsers: result.trainUsers, heldOutUsers: result.heldOutUsers });
     const m = result.metrics;
     log(`trained ${data.name} (${result.config.feedback}, ${result.training.algorithm}) on ${result.trainUsers.length} users in ${result.seconds.toFixed(1)} s`);
-    if (m.users === 0) log('no held-out users were evaluated (--holdout 0 or --eval-users 0): no quality numbers for this bundle');
+    if (m.users === 0) log('no held-out users were evaluated (--holdout 0, --eval-users 0, or too few users to hold any out): no quality numbers for this bundle');
     else log(`held-out users: ${m.users} · nDCG@10 init ${m.ndcg10Init.toFixed(4)} → adapted ${m.ndcg10Adapted.toFixed(4)} · query loss ${m.queryLossInit.toFixed(4)} → ${m.queryLossAdapted.toFixed(4)}`);
     log(`bundle ${manifest.version} written to ${out}`);
     return manifest;

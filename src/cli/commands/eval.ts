@@ -31,7 +31,7 @@ export const EVAL_FLAGS: Record<string, FlagSpec> = {
   'max-vocab': { type: 'number', integer: true, min: 1, help: 'keep the N most frequent values of each categorical feature (default: all; taobao 256)' },
   'max-test-users': { type: 'number', integer: true, min: 1, help: 'judge at most N test users per protocol (CI-sized runs)' },
   'new-items': { type: 'number', min: 0.01, max: 0.9, help: 'item cold-start: fraction of items, latest first seen, that are new (default 0.2)' },
-  bootstrap: { type: 'number', integer: true, min: 100, help: 'bootstrap resamples for the 95% intervals (default 2000)' },
+  bootstrap: { type: 'number', integer: true, min: 100, help: 'bootstrap resamples for the 95% intervals (default 2000, at least 100)' },
   seed: { type: 'number', integer: true, help: 'random seed of the user split and training (default 1)' },
   out: { type: 'string', help: 'output folder for results.json, results.md and the SVG charts (default eval-out/<dataset>)' },
 };

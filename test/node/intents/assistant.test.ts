@@ -70,4 +70,20 @@ describe('createAssistant (Node, cpu, fake-indexeddb)', () => {
     expect((await a.answer('Zebra, quantum  VIOLIN!')).alternatives.map((x) => x.intent)).toEqual(['shipping']);
     await a.dispose();
   });
+
+  it('consent: false writes nothing; exportData() returns what was added and taught; misspelt options are rejected', async () => {
+    const before = (await indexedDB.databases()).map((d) => d.name);
+    const a = await createAssistant({ bundle: 'http://a/', fetch: fileFetch('http://a/', dir), backend: 'cpu', dbName: 'no-consent', consent: false });
+    expect(a.storage).toBe('memory');
+    await a.addIntent('returns', ['how do I return an item']);
+    await a.teach('the parcel came broken', 'returns');
+    const data = await a.exportData();
+    expect(data).toMatchObject({ format: 'attune-assistant-data', version: 1, storage: 'memory' });
+    expect(data.examples.map((e) => [e.intent, e.text, e.source])).toEqual([['returns', 'how do I return an item', 'added'], ['returns', 'the parcel came broken', 'taught']]);
+    await a.dispose();
+    expect((await indexedDB.databases()).map((d) => d.name)).toEqual(before);
+    await expect(a.answer('hi')).rejects.toThrow('this assistant was disposed');
+    await expect(createAssistant({ bundle: 'http://a/', fetch: fileFetch('http://a/', dir), treshold: 0.9 } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'treshold' });
+    await expect(createAssistant({ bundle: 'http://a/', fetch: fileFetch('http://a/', dir), consent: 'no' } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'consent' });
+  });
 });

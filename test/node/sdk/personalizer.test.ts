@@ -138,6 +138,20 @@ describe('createPersonalizer on cpu with fake-indexeddb', () => {
     await expectRejects(createPersonalizer(undefined as never), InvalidInputError, { field: 'options' });
     await expectRejects(createPersonalizer({ bundle: BASE, backend: 'metal' as never, fetch: fx.fetch }), InvalidInputError, { field: 'backend' });
     await expectRejects(createPersonalizer({ bundle: 'https://bundles.test/missing/', backend: 'cpu', fetch: fx.fetch }), BundleError, { code: 'bundle-fetch-failed' });
+    // A misspelt option is named, not ignored.
+    await expectRejects(createPersonalizer({ bundle: BASE, backend: 'cpu', fetch: fx.fetch, storag: 'memory' } as never), InvalidInputError, { field: 'storag' });
+  });
+
+  it('names misspelt recommend() options and event names; rates 1..5 on a bundle trained without ratings', async () => {
+    const fx = await makeFixture();
+    const p = await personalizer({ fetch: fx.fetch });
+    await expectRejects(p.recommend({ count: 2 } as never), InvalidInputError, { field: 'count' });
+    expect(() => p.on('adaptd' as never, () => undefined)).toThrow(InvalidInputError);
+    const item = p.catalog[0] as string;
+    await expectRejects(p.track({ type: 'rating', itemId: item, value: 99 }), InvalidInputError, { field: 'value' });
+    await expectRejects(p.track({ type: 'rating', itemId: item, value: 0 }), InvalidInputError, { field: 'value' });
+    await p.track({ type: 'rating', itemId: item, value: 5 });
+    expect(await p.events()).toHaveLength(1);
   });
 
   it('falls back to memory when IndexedDB is missing, and reports it', async () => {
