@@ -67,15 +67,7 @@ function checkCatalog(catalog: unknown, dim: number): void {
  * never later inside the engine or by freezing the page.
  */
 export function checkManifest(json: unknown): Manifest {
-  if (!isObject(json)) fail('', 'is not a JSON object');
-  if (json.format !== BUNDLE_FORMAT) fail('format', `is ${JSON.stringify(json.format)}, expected "${BUNDLE_FORMAT}"`);
-  if (!isInt(json.formatVersion, 1)) fail('formatVersion', 'must be a positive integer');
-  if (json.formatVersion > BUNDLE_FORMAT_VERSION) {
-    throw new BundleError(
-      'bundle-unsupported-version',
-      `manifest.json: format version ${json.formatVersion} is newer than this attune build reads (${BUNDLE_FORMAT_VERSION}); update attune`,
-    );
-  }
+  checkHeader(json);
   if (json.kind === 'intent') fail('kind', 'is "intent": this is an intent-model bundle; load it with createAssistant, not createPersonalizer');
   if (json.kind !== 'recommender') fail('kind', `${JSON.stringify(json.kind)} is not supported; valid: recommender`);
   if (typeof json.version !== 'string' || json.version.length === 0) fail('version', 'must be a non-empty string');

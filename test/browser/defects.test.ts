@@ -3,9 +3,8 @@
  * (BROWSER-TESTING.md, defects 2, 3, 5, 6), in real Chromium, with the engine
  * in its worker (the default) unless the case is about the page itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireBuild, SDK_MOUNTS, startServer, type LaunchKind, type StaticServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserPool, type LaunchKind } from './harness.js';
 import { openSdkPage } from './sdk-page.js';
 
 interface Attempt {
@@ -32,28 +31,14 @@ interface Outcome {
   adapted: { lossBefore: number; lossAfter: number } | null;
 }
 
-let server: StaticServer;
-const browsers = new Map<LaunchKind, Browser>();
-const browserFor = async (kind: LaunchKind): Promise<Browser> => {
-  const open = browsers.get(kind) ?? (await launchChromium(kind));
-  browsers.set(kind, open);
-  return open;
-};
+const pool = useBrowserPool();
 
-beforeAll(async () => {
-  requireBuild();
-  server = await startServer(SDK_MOUNTS);
-});
-afterAll(async () => {
-  for (const browser of browsers.values()) await browser.close();
-  await server?.close();
-});
 
 /** Creates a personalizer with `options`, adapts on fixed clicks, ranks the first 30 items; returns diagnostics and scores. */
 async function outcome(kind: LaunchKind, options: Record<string, unknown>, page = '/pages/sdk.html', initScript?: string): Promise<Outcome> {
-  const session = await openSdkPage(await browserFor(kind), server.origin, undefined, initScript);
+  const session = await openSdkPage(await pool.browserFor(kind), pool.server.origin, undefined, initScript);
   if (page !== '/pages/sdk.html') {
-    await session.page.goto(`${server.origin}${page}`);
+    await session.page.goto(`${pool.server.origin}${page}`);
     await session.page.waitForFunction(() => typeof (window as unknown as { Attune?: unknown }).Attune === 'object');
   }
   const result = await session.page.evaluate(async (options) => {
@@ -101,7 +86,7 @@ describe('defect 5: backend set-up fails three ways, attune falls through', () =
   });
 
   it('concurrent switches: two personalizers started at once each get their own backend in their own worker', async () => {
-    const session = await openSdkPage(await browserFor('nogpu'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin);
     const r = await session.page.evaluate(async () => {
       const A = (window as unknown as { Attune: { createPersonalizer(o: object): Promise<typeof window.h.p> } }).Attune;
       const opts = { bundle: '/bundles/shop/', wasmPaths: '/dist/' };
@@ -123,7 +108,7 @@ describe('defect 5: backend set-up fails three ways, attune falls through', () =
   });
 
   it('concurrent switches on one page (worker: false): serialized, no op lands mid-switch', async () => {
-    const session = await openSdkPage(await browserFor('nogpu'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin);
     const r = await session.page.evaluate(async () => {
       const A = (window as unknown as { Attune: { createPersonalizer(o: object): Promise<typeof window.h.p> } }).Attune;
       const opts = { bundle: '/bundles/shop/', wasmPaths: '/dist/', worker: false };

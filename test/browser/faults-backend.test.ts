@@ -4,33 +4,17 @@
  * with the same events and scores like cpu; the page hears a `backend-lost`
  * error event and nothing uncaught. The wasm binaries failing to load → cpu.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireBuild, SDK_MOUNTS, startServer, type LaunchKind, type StaticServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowserPool } from './harness.js';
 import { openSdkPage, type SdkPage } from './sdk-page.js';
 
 /** Same tolerance as backends.test.ts: float32 sums in another order. */
 const ATOL = 1e-3;
 const RTOL = 1e-3;
 
-let server: StaticServer;
-const browsers = new Map<LaunchKind, Browser>();
+const pool = useBrowserPool();
 
-async function browserFor(kind: LaunchKind): Promise<Browser> {
-  const open = browsers.get(kind) ?? (await launchChromium(kind));
-  browsers.set(kind, open);
-  return open;
-}
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startServer(SDK_MOUNTS);
-});
-
-afterAll(async () => {
-  for (const browser of browsers.values()) await browser.close();
-  await server?.close();
-});
 
 const T0 = 1_700_000_000_000;
 
@@ -68,7 +52,7 @@ async function carryOn(page: Page) {
 
 /** The same events on cpu in a fresh page: the reference scores. */
 async function cpuReference(): Promise<Map<string, number>> {
-  const session = await openSdkPage(await browserFor('nogpu'), server.origin);
+  const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin);
   await start(session.page, { backend: 'cpu', worker: false });
   const { ranked } = await carryOn(session.page);
   session.guard.check();
@@ -108,7 +92,7 @@ describe('GPU lost mid-session', () => {
   });
 
   it('WebGL context lost (inline): continues on wasm with the same events, scores like cpu, reports backend-lost', async () => {
-    const session = await openSdkPage(await browserFor('webgl'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('webgl'), pool.server.origin);
     const started = await start(session.page, { backend: 'webgl', worker: false });
     expect(started.backend).toBe('webgl');
     expect(await session.page.evaluate(LOSE_WEBGL)).toBe(true);
@@ -123,7 +107,7 @@ describe('GPU lost mid-session', () => {
   });
 
   it('WebGL context lost in the worker: the worker moves on to wasm', async () => {
-    const session = await openSdkPage(await browserFor('webgl'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('webgl'), pool.server.origin);
     const started = await start(session.page, { backend: 'webgl' });
     expect(started.backend).toBe('webgl');
     const [worker] = session.page.workers();
@@ -139,7 +123,7 @@ describe('GPU lost mid-session', () => {
   });
 
   it('WebGPU device lost (inline): continues on the next listed backend', async () => {
-    const session = await openSdkPage(await browserFor('webgpu'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('webgpu'), pool.server.origin);
     const started = await start(session.page, { backend: ['webgpu', 'wasm', 'cpu'], worker: false });
     expect(started.backend).toBe('webgpu');
     await session.page.evaluate(LOSE_WEBGPU);
@@ -153,7 +137,7 @@ describe('GPU lost mid-session', () => {
   });
 
   it('WebGPU device lost in the worker: the worker moves on to the next listed backend', async () => {
-    const session = await openSdkPage(await browserFor('webgpu'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('webgpu'), pool.server.origin);
     const started = await start(session.page, { backend: ['webgpu', 'wasm', 'cpu'] });
     expect(started.backend).toBe('webgpu');
     await session.page.workers()[0]!.evaluate(LOSE_WEBGPU);
@@ -170,7 +154,7 @@ describe('GPU lost mid-session', () => {
 describe('wasm binaries fail to load', () => {
   for (const worker of [false, true]) {
     it(`${worker ? 'worker' : 'inline'}: [wasm, cpu] runs on cpu and says why wasm was refused`, async () => {
-      const session = await openSdkPage(await browserFor('nogpu'), server.origin, (text) => text.includes('404') || /wasm/i.test(text));
+      const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin, (text) => text.includes('404') || /wasm/i.test(text));
       // Registered after the privacy guard's route, so it runs first: every .wasm answers 404.
       const refused: string[] = [];
       await session.context.route('**/*.wasm', (route) => (refused.push(route.request().url()), route.fulfill({ status: 404, body: 'gone' })));
@@ -197,7 +181,7 @@ describe('wasm binaries fail to load', () => {
 
 describe('safe adaptation in the worker', () => {
   it('heldOutCheck reaches the worker engine: 5 clicks across categories keep θ0 and say why; without it they adapt', async () => {
-    const session = await openSdkPage(await browserFor('nogpu'), server.origin);
+    const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin);
     const run = (heldOutCheck: boolean) =>
       session.page.evaluate(async ({ heldOutCheck, T0 }) => {
         const { catalog } = await window.h.create({ backend: 'cpu', heldOutCheck, dbName: `held-out-${heldOutCheck}` });

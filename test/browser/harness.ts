@@ -220,3 +220,35 @@ export function useSdkBrowser(kind: LaunchKind = 'nogpu', extraMounts: Record<st
   });
   return state;
 }
+
+/** What `useBrowserPool` sets up: the static server, and Chromium launched lazily per kind. */
+export interface BrowserPool {
+  readonly server: StaticServer;
+  browserFor(kind: LaunchKind): Promise<Browser>;
+}
+
+/**
+ * Like `useSdkBrowser`, for files that need several kinds of Chromium (GPU
+ * flags differ per launch): each kind is launched on first use and kept for
+ * the file; hooks stop them all and the server after the file.
+ */
+export function useBrowserPool(extraMounts: Record<string, string> = {}): BrowserPool {
+  const browsers = new Map<LaunchKind, Promise<Browser>>();
+  const state = {
+    server: undefined as unknown as StaticServer,
+    browserFor(kind: LaunchKind): Promise<Browser> {
+      const open = browsers.get(kind) ?? launchChromium(kind);
+      browsers.set(kind, open);
+      return open;
+    },
+  };
+  beforeAll(async () => {
+    requireBuild();
+    state.server = await startServer({ ...SDK_MOUNTS, ...extraMounts });
+  });
+  afterAll(async () => {
+    for (const browser of browsers.values()) await (await browser).close();
+    await state.server?.close();
+  });
+  return state;
+}
