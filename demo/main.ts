@@ -78,9 +78,16 @@ async function main(): Promise<void> {
     dbName: SOURCE.dbName,
     wasmPaths: WASM_PATHS,
     onProgress: (progress) =>
-      showInfo(`Loading model: ${progress.file} (${progress.filesDone}/${progress.filesTotal})`),
+      showInfo(
+        progress.phase === 'bundle'
+          ? `Loading model: ${progress.file} (${progress.filesDone}/${progress.filesTotal})`
+          : progress.phase === 'warm-up'
+            ? `Warming up: ${progress.step === 'measure' ? 'measuring' : 'starting'} ${progress.backend} (${progress.index}/${progress.total})`
+            : `Ready on ${progress.backend}`,
+      ),
   });
-  p.on('error', showError);
+  // A refused adaptation is the safety check doing its job (docs/reliability.md › Numerics), not a fault.
+  p.on('error', (e) => (e.code === 'adaptation-unsound' ? showInfo(`Kept the shop's default ranking: ${e.message}`) : showError(e)));
   showInfo('');
   byTestId('backend').textContent = p.backend;
   byTestId('bundle-version').textContent = p.bundleVersion.slice(0, 12);

@@ -7,69 +7,180 @@ import { createIdbExampleStore, createMemoryExampleStore, type ExampleStore, typ
 import { checkKeys } from './events.js';
 import { normalizeText } from './text/normalize.js';
 
+/**
+ * Options of `createAssistant`; only `bundle` is required.
+ *
+ * @example
+ * await createAssistant({ bundle: '/bundles/faq/', threshold: 0.5, dbName: 'attune-faq-shop-a' });
+ */
 export interface AssistantOptions {
-  /** URL of an intent bundle folder (kind "intent", e.g. from `attune train-intents`). */
+  /**
+   * URL of an intent bundle folder (kind "intent", e.g. from `attune train-intents`).
+   *
+   * @example
+   * await createAssistant({ bundle: 'https://cdn.example.com/attune/faq/' });
+   */
   readonly bundle: string;
-  /** tfjs backend, as for `createPersonalizer`. Default 'auto'. */
+  /**
+   * tfjs backend, as for `createPersonalizer`. Default 'auto'.
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', backend: 'cpu' });
+   */
   readonly backend?: BackendPreference;
-  /** Where added intents and taught phrasings persist. Default 'indexeddb' (falls back to memory only if you ask for it). */
+  /**
+   * Where added intents and taught phrasings persist. Default 'indexeddb' (falls back to memory only if you ask for it).
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', storage: 'memory' });
+   */
   readonly storage?: 'indexeddb' | 'memory';
   /**
    * false: the visitor has not agreed to storage — nothing is written on the
    * device (taught phrasings live in memory until the page closes), as for
    * `createPersonalizer`. Default true.
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', consent: false });
    */
   readonly consent?: boolean;
-  /** IndexedDB database name. Default 'attune-assistant'. */
+  /**
+   * IndexedDB database name. Default 'attune-assistant'.
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', dbName: 'attune-assistant-outdoor' });
+   */
   readonly dbName?: string;
+  /**
+   * Where tfjs-backend-wasm's `.wasm` files are served, as for `createPersonalizer`.
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', wasmPaths: '/static/attune/' });
+   */
   readonly wasmPaths?: WasmPaths;
-  /** Override the bundle's calibrated out-of-scope threshold (top probability below it → out of scope). */
+  /**
+   * Override the bundle's calibrated out-of-scope threshold (top probability below it → out of scope).
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', threshold: 0.6 });
+   */
   readonly threshold?: number;
+  /**
+   * Fetch used for the bundle (injectable for tests).
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', fetch: (url, init) => fetch(url, { ...init, cache: 'no-cache' }) });
+   */
   readonly fetch?: typeof fetch;
+  /**
+   * Called as each bundle file arrives and checks out.
+   *
+   * @example
+   * await createAssistant({ bundle: '/bundles/faq/', onProgress: (p) => (status.textContent = `Loading ${p.file} (${p.filesDone}/${p.filesTotal})`) });
+   */
   readonly onProgress?: (progress: BundleProgress) => void;
 }
 
-/** What `answer()` returns. */
+/**
+ * What `answer()` returns.
+ *
+ * @example
+ * const { intent, confidence, outOfScope } = await assistant.answer('where is my parcel?');
+ */
 export interface Answer {
   /** The best intent, or null when out of scope (or no intents yet). */
   readonly intent: string | null;
   /** Probability of the best intent (0 when there are no intents). */
   readonly confidence: number;
   /** The next intents by probability (up to 3), after the best one. */
-  readonly alternatives: readonly { readonly intent: string; readonly confidence: number }[];
+  readonly alternatives: readonly {
+    /** An intent name. */
+    readonly intent: string;
+    /** Its probability. */
+    readonly confidence: number;
+  }[];
   /** True when the assistant is not sure: hand over to a person. */
   readonly outOfScope: boolean;
 }
 
+/** The on-device Q&A assistant from `createAssistant`: classifies questions into the shop's intents and learns new phrasings. */
 export interface Assistant {
+  /** The tfjs backend that runs the encoder. */
   readonly backend: BackendName;
+  /** The intent bundle's `version`. */
   readonly bundleVersion: string;
+  /** Where added intents and taught phrasings are kept. */
   readonly storage: 'indexeddb' | 'memory';
-  /** Adds (or extends) an intent with example questions; persisted. */
+  /**
+   * Adds (or extends) an intent with example questions; persisted.
+   *
+   * @example
+   * await assistant.addIntent('gift_wrap', ['do you gift wrap?', 'can I add a gift message?']);
+   */
   addIntent(name: string, examples: readonly string[]): Promise<void>;
   /**
    * Records that `question` means `intent` (an intent that exists); persisted,
    * used from the next answer on: the same question (after normalization:
    * case, accents, punctuation) is answered with `intent`, and the phrasing
    * joins that intent's examples, so similar questions move towards it too.
+   *
+   * @example
+   * await assistant.teach('wheres my stuff', 'order_status');
    */
   teach(question: string, intent: string): Promise<void>;
-  /** Classifies a question on the device. */
+  /**
+   * Classifies a question on the device.
+   *
+   * @example
+   * const a = await assistant.answer('how long does shipping take?');
+   * reply.textContent = a.outOfScope ? 'Let me connect you with a person.' : answers[a.intent!];
+   */
   answer(question: string): Promise<Answer>;
-  /** Every intent name the assistant knows (bundle starters and added ones). */
+  /**
+   * Every intent name the assistant knows (bundle starters and added ones).
+   *
+   * @example
+   * select.replaceChildren(...assistant.intents().map((name) => new Option(name)));
+   */
   intents(): readonly string[];
-  /** Everything added or taught on this device, as JSON you can show or download (the bundle's starters are not included). */
+  /**
+   * Everything added or taught on this device, as JSON you can show or download (the bundle's starters are not included).
+   *
+   * @example
+   * const data = await assistant.exportData();
+   * console.log(data.examples.length);
+   */
   exportData(): Promise<AssistantData>;
-  /** Deletes everything added or taught on this device; the bundle's starter intents remain. */
+  /**
+   * Deletes everything added or taught on this device; the bundle's starter intents remain.
+   *
+   * @example
+   * await assistant.forget();
+   */
   forget(): Promise<void>;
+  /**
+   * Frees the encoder's tensors and closes storage; afterwards calls reject with DisposedError.
+   *
+   * @example
+   * await assistant.dispose();
+   */
   dispose(): Promise<void>;
 }
 
-/** What `exportData()` returns: format `attune-assistant-data`, version 1. */
+/**
+ * What `exportData()` returns: format `attune-assistant-data`, version 1.
+ *
+ * @example
+ * const { examples } = await assistant.exportData();
+ */
 export interface AssistantData {
+  /** Always `'attune-assistant-data'`. */
   readonly format: 'attune-assistant-data';
+  /** The format version. */
   readonly version: 1;
+  /** The intent bundle the examples were used with. */
   readonly bundleVersion: string;
+  /** Where the examples are kept. */
   readonly storage: 'indexeddb' | 'memory';
   /** Every example added (`source: 'added'`) or taught (`'taught'`), oldest first, with `storedAt` (ms since epoch). */
   readonly examples: readonly IntentExample[];
@@ -87,6 +198,10 @@ const checkText = (field: string, value: unknown): string => {
  * Creates the on-device Q&A assistant: loads and verifies an intent bundle,
  * picks a backend, restores the shop's intents and taught phrasings from
  * IndexedDB. Questions never leave the device; the only request is the bundle.
+ *
+ * @example
+ * const assistant = await createAssistant({ bundle: '/bundles/faq/' });
+ * const { intent, outOfScope } = await assistant.answer('Can I return shoes I wore once?');
  */
 export async function createAssistant(options: AssistantOptions): Promise<Assistant> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidInputError('options', 'must be an object with at least `bundle`');

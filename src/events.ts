@@ -1,4 +1,4 @@
-import type { BundleProgress } from './bundle/read.js';
+import type { PersonalizerProgress } from './personalizer.js';
 import { backendOrder, type BackendName } from './engine/backends.js';
 import { WASM_FILES, type WasmPaths } from './engine/wasm-paths.js';
 import { InvalidInputError } from './errors.js';
@@ -14,6 +14,7 @@ import type { Retention, StorageKind } from './store/types.js';
 
 /** An interaction the host page reports. */
 export interface TrackEvent {
+  /** What happened: one of `EVENT_TYPES` (`'view'`, `'click'`, `'add_to_cart'`, …). */
   readonly type: EventType;
   /** An item id from the bundle's catalog. */
   readonly itemId: string;
@@ -25,13 +26,22 @@ export interface TrackEvent {
 
 /** A validated event, ready to store. */
 export interface NewEvent {
+  /** What happened (one of EVENT_TYPES). */
   readonly type: EventType;
+  /** The item's id in the bundle's catalog. */
   readonly itemId: string;
+  /** The rating, for `type: 'rating'`. */
   readonly value?: number;
+  /** When it happened, ms since the epoch. */
   readonly timestamp: number;
 }
 
-/** An event as stored on this device. */
+/**
+ * An event as stored on this device.
+ *
+ * @example
+ * for (const e of await p.events()) console.log(e.id, e.type, e.itemId, new Date(e.timestamp));
+ */
 export interface StoredEvent extends NewEvent {
   /** Grows with every write (insertion order); never reused. */
   readonly id: number;
@@ -65,15 +75,15 @@ export function isPlainObject(value: unknown): value is object {
  * Rejects a key `input` does not know (a misspelt option would otherwise be
  * ignored silently: `storag: 'memory'` would store to IndexedDB).
  */
-export function checkKeys(input: object, known: readonly string[]): void {
+export function checkKeys(input: object, known: readonly string[], prefix = ''): void {
   let keys: string[];
   try {
     keys = Object.keys(input);
   } catch {
-    throw new InvalidInputError('options', 'cannot be read (a proxy that throws)');
+    throw new InvalidInputError(prefix ? prefix.slice(0, -1) : 'options', 'cannot be read (a proxy that throws)');
   }
   const unknown = keys.find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new InvalidInputError(unknown.slice(0, 100), `is not an option; valid: ${known.join(', ')}`);
+  if (unknown !== undefined) throw new InvalidInputError(`${prefix}${unknown.slice(0, 100)}`, `is not an option; valid: ${known.join(', ')}`);
 }
 
 function describe(value: unknown): string {
@@ -177,7 +187,7 @@ export interface CheckedOptions {
   readonly wasmPaths: WasmPaths | undefined;
   readonly retention: Retention;
   readonly fetch: typeof fetch | undefined;
-  readonly onProgress: ((progress: BundleProgress) => void) | undefined;
+  readonly onProgress: ((progress: PersonalizerProgress) => void) | undefined;
 }
 
 function optionalFunction<T>(obj: object, key: string): T | undefined {
@@ -201,6 +211,7 @@ function checkWasmPaths(raw: unknown): WasmPaths | undefined {
 function checkRetention(raw: unknown): Retention {
   if (raw === undefined) return {};
   if (!isPlainObject(raw)) throw new InvalidInputError('retention', `must be an object, got ${describe(raw)}`);
+  checkKeys(raw, ['maxEvents', 'maxAgeDays'], 'retention.');
   const maxEvents = ownField(raw, 'maxEvents', 'retention.maxEvents');
   const maxAgeDays = ownField(raw, 'maxAgeDays', 'retention.maxAgeDays');
   if (maxEvents !== undefined && (typeof maxEvents !== 'number' || !(maxEvents >= 1) || !(Number.isInteger(maxEvents) || maxEvents === Infinity))) {
@@ -241,6 +252,6 @@ export function validateOptions(input: unknown): CheckedOptions {
     wasmPaths: checkWasmPaths(ownField(input, 'wasmPaths')),
     retention: checkRetention(ownField(input, 'retention')),
     fetch: optionalFunction<typeof fetch>(input, 'fetch'),
-    onProgress: optionalFunction<(progress: BundleProgress) => void>(input, 'onProgress'),
+    onProgress: optionalFunction<(progress: PersonalizerProgress) => void>(input, 'onProgress'),
   };
 }

@@ -1,5 +1,5 @@
 import { InvalidInputError } from './errors.js';
-import { isPlainObject, ownField, type StoredEvent } from './events.js';
+import { checkKeys, isPlainObject, ownField, type StoredEvent } from './events.js';
 import { EVENT_WEIGHTS } from './models/feedback.js';
 
 /**
@@ -13,6 +13,7 @@ import { EVENT_WEIGHTS } from './models/feedback.js';
 
 /** One stored event and how much it supports the explained item. */
 export interface Evidence {
+  /** The visitor's stored event that counts as evidence. */
   readonly event: StoredEvent;
   /** `similarity × weight × recency`; only events with a positive score are evidence. */
   readonly score: number;
@@ -24,7 +25,15 @@ export interface Evidence {
   readonly recency: number;
 }
 
+/**
+ * What `explain()` returns: the supporting events and a sentence for the visitor.
+ *
+ * @example
+ * const { reason, evidence } = await p.explain('sku-123');
+ * console.log(reason, evidence.map((e) => e.event.itemId));
+ */
 export interface Explanation {
+  /** The explained item. */
   readonly itemId: string;
   /** The events that most support `itemId`, strongest first, at most one per item. */
   readonly evidence: readonly Evidence[];
@@ -32,10 +41,26 @@ export interface Explanation {
   readonly reason: string;
 }
 
+/**
+ * Options of `explain()`.
+ *
+ * @example
+ * await p.explain('sku-123', { k: 2, label: (id) => titles[id] ?? id });
+ */
 export interface ExplainOptions {
-  /** How many events to return, default 3 (at most 20). */
+  /**
+   * How many events to return, default 3 (at most 20).
+   *
+   * @example
+   * await p.explain('sku-123', { k: 5 });
+   */
   readonly k?: number;
-  /** Display name of an item for `reason` (e.g. the product title); default: the item id. */
+  /**
+   * Display name of an item for `reason` (e.g. the product title); default: the item id.
+   *
+   * @example
+   * await p.explain('sku-123', { label: (id) => catalog.get(id)?.title ?? id });
+   */
   readonly label?: (itemId: string) => string;
 }
 
@@ -55,6 +80,7 @@ export interface RatingLike {
 export function validateExplainOptions(input: unknown): { k: number; label: (itemId: string) => string } {
   if (input === undefined) return { k: 3, label: (id) => id };
   if (!isPlainObject(input)) throw new InvalidInputError('options', 'must be an object');
+  checkKeys(input, ['k', 'label']);
   const k = ownField(input, 'k') ?? 3;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > MAX_K) throw new InvalidInputError('k', `must be an integer from 1 to ${MAX_K}, got ${String(k)}`);
   const label = ownField(input, 'label');

@@ -17,6 +17,8 @@ export { BACKEND_NAMES } from './engine/backends.js';
 export type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
 export type { WasmPaths } from './engine/wasm-paths.js';
 export type { PersonalizerDiagnostics } from './personalizer.js';
+export type { PersonalizerProgress, ReadyProgress } from './personalizer.js';
+export type { WarmUpProgress } from './engine/auto.js';
 export type { BackendChoice, BackendMeasurement, EngineMemory } from './engine/engine.js';
 export type { EngineMode } from './worker/start.js';
 

@@ -14,6 +14,35 @@ import { forgetOnDevice, openStore } from './store/open.js';
 import { exportVisitorData, type VisitorData } from './store/export.js';
 import type { AdaptationInfo, Retention, StorageKind, Store } from './store/types.js';
 import { startEngine, type EngineMode, type StartedEngine } from './worker/start.js';
+import type { WarmUpProgress } from './engine/auto.js';
+
+/**
+ * What `onProgress` receives while `createPersonalizer` works, in this order:
+ * `'bundle'` once per downloaded file, `'warm-up'` for each backend measured or
+ * started, then `'ready'` once with the backend that runs. Switch on `phase`.
+ *
+ * @example
+ * const describe = (p: PersonalizerProgress): string =>
+ *   p.phase === 'bundle' ? `Loading ${p.file} (${p.filesDone}/${p.filesTotal})`
+ *   : p.phase === 'warm-up' ? `${p.step === 'measure' ? 'Measuring' : 'Starting'} ${p.backend} (${p.index}/${p.total})`
+ *   : `Ready on ${p.backend}`;
+ */
+export type PersonalizerProgress = BundleProgress | WarmUpProgress | ReadyProgress;
+
+/**
+ * The last progress report of `createPersonalizer`: the engine runs.
+ *
+ * @example
+ * onProgress: (p) => { if (p.phase === 'ready') status.textContent = `Running on ${p.backend} (${p.mode})`; }
+ */
+export interface ReadyProgress {
+  /** Always `'ready'`. */
+  readonly phase: 'ready';
+  /** The backend that runs the engine (as `personalizer.backend`). */
+  readonly backend: BackendName;
+  /** Where the engine runs: `'worker'` or `'inline'`. */
+  readonly mode: EngineMode;
+}
 
 /**
  * Options of `createPersonalizer`; only `bundle` is required.
@@ -22,13 +51,21 @@ import { startEngine, type EngineMode, type StartedEngine } from './worker/start
  * await createPersonalizer({ bundle: '/bundles/shop/2026-05/', retention: { maxEvents: 500, maxAgeDays: 90 }, dbName: 'attune-shop-a' });
  */
 export interface PersonalizerOptions {
-  /** URL of the bundle folder (manifest.json, weights.bin, items.bin). */
+  /**
+   * URL of the bundle folder (manifest.json, weights.bin, items.bin).
+   *
+   * @example
+   * await createPersonalizer({ bundle: 'https://cdn.example.com/attune/shop/2026-05/' });
+   */
   readonly bundle: string;
   /**
    * `'auto'` (default): on first use, measure this bundle's adapt + rank on
    * every backend that starts and keep the fastest numerically sound one
    * (cached in IndexedDB per bundle version and device). A name or a list:
    * the first of them that starts and passes a numeric check.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', backend: ['webgl', 'cpu'] });
    */
   readonly backend?: BackendPreference;
   /**
@@ -36,16 +73,32 @@ export interface PersonalizerOptions {
    * and ranking never block the page. Default true; attune falls back to the
    * page's thread when workers are unavailable or the worker script cannot
    * load (`diagnostics().workerFallback` says why). `false` runs inline.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', worker: false });
    */
   readonly worker?: boolean;
-  /** URL of `attune.worker.js`. Default: next to the attune script (where the build puts it). */
+  /**
+   * URL of `attune.worker.js`. Default: next to the attune script (where the build puts it).
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', workerUrl: '/static/attune/attune.worker.js' });
+   */
   readonly workerUrl?: string | URL;
   /**
    * Where events live. Default `'indexeddb'`; without IndexedDB attune falls back to memory and reports an `error` event (`storage-failed`).
    * `'memory'` writes nothing on the device: no offline copy of the bundle and no cached backend choice either.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', storage: 'memory' });
    */
   readonly storage?: StorageKind;
-  /** IndexedDB database name, default `'attune'`: give two shops on one origin different names. */
+  /**
+   * IndexedDB database name, default `'attune'`: give two shops on one origin different names.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', dbName: 'attune-outdoor-store' });
+   */
   readonly dbName?: string;
   /**
    * Whether attune may write to the device. Default true. `false`: nothing is
@@ -54,42 +107,85 @@ export interface PersonalizerOptions {
    * within the visit, and everything is gone when the page closes. To start
    * storing after the visitor agrees, create a new personalizer with `consent: true`.
    * Data an earlier visit stored is not read; `forget()` deletes it.
-   */
-  readonly consent?: boolean;
-  /** Where tfjs-backend-wasm's `.wasm` files are served: a directory URL or a map file name → URL. Default: next to the attune script. */
-  readonly wasmPaths?: WasmPaths;
-  /** How much history the device keeps; default 5000 events (oldest timestamps go first) / 365 days since stored. */
-  readonly retention?: Retention;
-  /** Fetch used for the bundle (injectable for tests). */
-  readonly fetch?: typeof fetch;
-  /**
-   * Called as the bundle's files arrive (file name, files done / total).
    *
    * @example
-   * onProgress: ({ file, filesDone, filesTotal }) => (status.textContent = `Loading ${file} (${filesDone}/${filesTotal})`)
+   * const p = await createPersonalizer({ bundle: '/bundles/shop/', consent: cookieBanner.accepted('personalization') });
    */
-  readonly onProgress?: (progress: BundleProgress) => void;
+  readonly consent?: boolean;
+  /**
+   * Where tfjs-backend-wasm's `.wasm` files are served: a directory URL or a map file name → URL. Default: next to the attune script.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', wasmPaths: 'https://cdn.example.com/attune/0.1.0/' });
+   */
+  readonly wasmPaths?: WasmPaths;
+  /**
+   * How much history the device keeps; default 5000 events (oldest timestamps go first) / 365 days since stored.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', retention: { maxEvents: 1000, maxAgeDays: 30 } });
+   */
+  readonly retention?: Retention;
+  /**
+   * Fetch used for the bundle (injectable for tests).
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', fetch: (url, init) => fetch(url, { ...init, cache: 'no-cache' }) });
+   */
+  readonly fetch?: typeof fetch;
+  /**
+   * Called as the work of `createPersonalizer` advances: each bundle file as it
+   * arrives (`phase: 'bundle'`: file name, files done / total, bytes), each
+   * backend measured or started (`'warm-up'`, also from inside the worker), and
+   * finally `'ready'` with the backend that runs. See PersonalizerProgress.
+   *
+   * @example
+   * onProgress: (p) => (status.textContent = p.phase === 'bundle' ? `Loading ${p.file} (${p.filesDone}/${p.filesTotal})` : p.phase === 'warm-up' ? `Warming up ${p.backend}` : '')
+   */
+  readonly onProgress?: (progress: PersonalizerProgress) => void;
   /**
    * Pins the bundle: Subresource Integrity value of manifest.json
    * (`'sha256-<base64>'`; `openssl dgst -sha256 -binary manifest.json | openssl base64 -A`).
    * The manifest holds every other file's SHA-256, so a changed file anywhere
    * is refused (BundleError `bundle-integrity`).
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', integrity: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' });
    */
   readonly integrity?: string;
-  /** How long each bundle file may take before BundleError `bundle-timeout`; default 30000 ms. */
+  /**
+   * How long each bundle file may take before BundleError `bundle-timeout`; default 30000 ms.
+   *
+   * @example
+   * await createPersonalizer({ bundle: '/bundles/shop/', bundleTimeoutMs: 10_000 });
+   */
   readonly bundleTimeoutMs?: number;
   /**
-   * Safe adaptation, strict: also keep θ0 unless adapting without a held-out
-   * quarter of the visitor's support set is no worse than θ0 on that quarter
-   * (support sets of 8+ examples; engine/held-out.ts). Default false: on the
-   * demo shop it rejects most adaptations of visitors whose clicks span
-   * categories (docs/reliability.md, Numerics). Finite params and a support
-   * loss that did not blow up are always required.
+   * Safe adaptation (default true): with 8 or more support examples, a quarter
+   * of them is held aside, the head adapts on the rest, and the visitor's
+   * adapted params are used only if that run is no worse than θ0 on the
+   * held-out quarter: ranking (implicit feedback) or squared error (ratings);
+   * otherwise θ0 stays and an `adaptation-unsound` error event says so. It
+   * costs one more inner loop per adaptation. `false` skips it; finite params
+   * and a support loss that did not blow up are required either way
+   * (docs/reliability.md › Numerics).
+   *
+   * @example
+   * // A shop that prefers every visitor's own adaptation, held-out check off:
+   * const p = await createPersonalizer({ bundle: '/bundles/shop/', heldOutCheck: false });
    */
   readonly heldOutCheck?: boolean;
 }
 
+/**
+ * One recommended (or ranked) item and its score.
+ *
+ * @example
+ * const [best] = await p.recommend({ k: 1 });
+ * console.log(best?.itemId, best?.score);
+ */
 export interface Recommendation {
+  /** An item id from the bundle's catalog. */
   readonly itemId: string;
   /** Higher is better. Rating bundles: the predicted rating; implicit bundles: a logit. */
   readonly score: number;
@@ -156,9 +252,21 @@ export interface Personalizer {
    * const ordered = await p.rank(searchResults.map((r) => r.sku));
    */
   rank(itemIds: readonly string[]): Promise<Recommendation[]>;
-  /** Everything stored about the visitor on this device, oldest first. */
+  /**
+   * Everything stored about the visitor on this device, oldest first.
+   *
+   * @example
+   * const history = await p.events();
+   * list.replaceChildren(...history.map((e) => row(`${e.type} ${e.itemId}`)));
+   */
   events(): Promise<StoredEvent[]>;
-  /** Everything attune keeps about the visitor on this device, as JSON-safe data (format: docs/privacy.md). */
+  /**
+   * Everything attune keeps about the visitor on this device, as JSON-safe data (format: docs/privacy.md).
+   *
+   * @example
+   * const blob = new Blob([JSON.stringify(await p.exportData(), null, 2)], { type: 'application/json' });
+   * download.href = URL.createObjectURL(blob);
+   */
   exportData(): Promise<VisitorData>;
   /**
    * Why `itemId` is recommended: the visitor's stored events (those the head
@@ -196,7 +304,13 @@ export interface Personalizer {
    * if (lastAdaptation) console.log(`${lastAdaptation.ms.toFixed(1)} ms, loss ${lastAdaptation.lossBefore} → ${lastAdaptation.lossAfter}`);
    */
   stats(): Promise<PersonalizerStats>;
-  /** Where the engine runs, the backend measurements behind `'auto'`, and the engine's live tensor count. */
+  /**
+   * Where the engine runs, the backend measurements behind `'auto'`, and the engine's live tensor count.
+   *
+   * @example
+   * const d = await p.diagnostics();
+   * console.log(d.backend, d.mode, d.workerFallback ?? '', d.memory.numTensors);
+   */
   diagnostics(): Promise<PersonalizerDiagnostics>;
   /**
    * Subscribes to problems attune handled itself (`error`) and to adaptations; returns the unsubscribe function.
@@ -205,7 +319,12 @@ export interface Personalizer {
    * const off = p.on('error', (e) => monitoring.log(e.code)); // codes only: never send the visitor's events
    */
   on<K extends keyof PersonalizerEvents>(type: K, listener: (payload: PersonalizerEvents[K]) => void): () => void;
-  /** Frees tensors and closes the database; afterwards every method rejects with DisposedError. */
+  /**
+   * Frees tensors and closes the database; afterwards every method rejects with DisposedError.
+   *
+   * @example
+   * window.addEventListener('pagehide', () => void p.dispose());
+   */
   dispose(): Promise<void>;
 }
 
@@ -235,7 +354,8 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
     // Every option is checked before anything is fetched or written.
     const inWorker = workerOptions(options);
     const heldOut = heldOutOption(options);
-    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...bundleSecurity(options), ...(opts.consent && opts.storage !== 'memory' ? { cache: bundleCache(`${opts.dbName}-bundles`) } : {}) });
+    const onProgress = guardProgress(opts.onProgress);
+    const bundle = await loadBundle(opts.bundle, { ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(onProgress ? { onProgress } : {}), ...bundleSecurity(options), ...(opts.consent && opts.storage !== 'memory' ? { cache: bundleCache(`${opts.dbName}-bundles`) } : {}) });
     const emitter = new Emitter();
     const store = await openStore(opts.consent ? opts.storage : 'memory', opts.dbName, opts.retention, (error) => emitter.emit('error', error));
     let started: StartedEngine;
@@ -246,6 +366,7 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
         wasmPaths: opts.wasmPaths ?? defaultWasmPaths(),
         cacheDb: store.kind === 'indexeddb' ? opts.dbName : undefined,
         ...inWorker,
+        onProgress,
       });
     } catch (error) {
       store.close();
@@ -253,17 +374,35 @@ export async function createPersonalizer(options: PersonalizerOptions): Promise<
     }
     const personalizer = new Session(bundle.manifest, started, store, emitter, { dbName: opts.dbName, consent: opts.consent, retention: opts.retention }, { heldOut });
     await personalizer.syncHistory().catch((error: unknown) => (personalizer.dispose(), Promise.reject(error)));
+    onProgress?.({ phase: 'ready', backend: personalizer.backend, mode: started.mode });
     return personalizer;
   } catch (error) {
     throw asAttuneError(error);
   }
 }
 
-/** `heldOutCheck`, checked: default false (see PersonalizerOptions.heldOutCheck for why). */
+/** The host's progress callback, guarded: an exception (or rejection) in it is logged, never thrown into attune's work or the page. */
+function guardProgress(callback: ((progress: PersonalizerProgress) => void) | undefined): ((progress: PersonalizerProgress) => void) | undefined {
+  return (
+    callback &&
+    ((progress) => {
+      const log = (error: unknown): void => console.error('attune: the onProgress callback threw', error);
+      try {
+        // An async callback's rejection is caught too (it would be an unhandled rejection on the page).
+        const result: unknown = callback(progress);
+        if (result instanceof Promise) result.catch(log);
+      } catch (error) {
+        log(error);
+      }
+    })
+  );
+}
+
+/** `heldOutCheck`, checked: default true. */
 function heldOutOption(options: PersonalizerOptions): boolean {
   const value = Object.hasOwn(options, 'heldOutCheck') ? options.heldOutCheck : undefined;
   if (value !== undefined && typeof value !== 'boolean') throw new InvalidInputError('heldOutCheck', `must be true or false, got ${typeof value}`);
-  return value === true;
+  return value !== false;
 }
 
 /** The bundle's pinning and timeout options, checked (InvalidInputError naming the field). */
@@ -304,6 +443,8 @@ class Session implements Personalizer {
   #lostSeen = 0;
   // Adaptation and scoring run one at a time (they swap the engine's params).
   #queue: Promise<unknown> = Promise.resolve();
+  /** The last forget(): a track() called after it waits for it, so forgetting never deletes a later event. */
+  #forgetting: Promise<unknown> = Promise.resolve();
 
   readonly #manifest: Manifest;
   readonly #engine: Engine;
@@ -371,6 +512,7 @@ class Session implements Personalizer {
   track(event: TrackEvent): Promise<void> {
     return this.#guard(async () => {
       const valid = validateEvent(event, this.#rows, Date.now(), this.#ratingScale);
+      await this.#forgetting;
       this.#remember(await this.#store.events.add(valid));
     });
   }
@@ -440,8 +582,8 @@ class Session implements Personalizer {
   }
 
   forget(): Promise<void> {
-    return this.#guard(() =>
-      this.#exclusive(async () => {
+    return this.#guard(() => {
+      const run = this.#exclusive(async () => {
         await this.#store.clear();
         // The 'auto' backend measurements, and without consent an earlier visit's data: forgetting leaves nothing of attune behind.
         const { dbName, consent } = this.#privacy;
@@ -452,8 +594,10 @@ class Session implements Personalizer {
         await this.#engine.useParams(null);
         this.#fingerprint = null;
         this.#lastAdaptation = null;
-      }),
-    );
+      });
+      this.#forgetting = run.catch(() => undefined);
+      return run;
+    });
   }
 
   stats(): Promise<PersonalizerStats> {
@@ -530,7 +674,7 @@ class Session implements Personalizer {
     if (!result.applied) {
       const { heldOut: h } = result;
       const why = h
-        ? `adapting made the loss on ${h.size} held-out events of the visitor worse (${h.before.toPrecision(3)} → ${h.after.toPrecision(3)})`
+        ? `adapting made the ${h.metric === 'ranking' ? 'ranking of' : 'loss on'} ${h.size} held-out events of the visitor worse (${h.metric === 'ranking' ? 'pairs in order' : 'loss'} ${h.before.toPrecision(3)} → ${h.after.toPrecision(3)})`
         : "adaptation diverged (non-finite values or a growing loss on the visitor's own events)";
       this.#emitter.emit('error', new AttuneError('adaptation-unsound', `${why}; recommendations use the initialization`));
       await this.#engine.useParams(null);

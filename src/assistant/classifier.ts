@@ -1,18 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedIntentBundle } from '../bundle/read.js';
-import { classifierScalars, disposeSparseBatch, encode, toSparseBatch, type SparseBatch } from '../models/intent.js';
-import { fitHead, headLogits, type HeadInput, type HeadScalars } from '../models/intent-head.js';
-import { sparseCentroids, sparsePrior, type SparseCentroids } from '../models/intent-prior.js';
+import { disposeSparseBatch, encode, toSparseBatch } from '../models/intent.js';
 import { featurize, type SparseText } from '../text/featurize.js';
+import { fitHybridHead, fitHybridHeadAsync, HYBRID_HEAD, softmax, type HybridHead, type HybridHeadOptions, type HybridInput } from './hybrid-head.js';
 
 /** Probability per intent for one question, highest first. */
 export type Ranked = { intent: string; confidence: number }[];
 
 /**
- * The device side of the intent model: the bundle's encoder (frozen) and a
- * head fitted to the shop's examples — prototypes, then the bundle's inner
- * steps. Refitting takes one small batch, so it happens lazily whenever the
- * examples change.
+ * The device side of the intent model: the bundle's featurizer (with its
+ * idf) and frozen encoder, and a head fitted to the shop's examples (see
+ * hybrid-head.ts). Refitting is plain JS over the shop's examples, so it
+ * happens lazily whenever the examples change.
  */
 export interface IntentClassifier {
   /** Replaces the examples the head is fitted to (takes effect on the next `rank`). */
@@ -21,69 +20,92 @@ export interface IntentClassifier {
   dispose(): void;
 }
 
-interface Fitted {
-  readonly classes: readonly string[];
-  readonly kernel: tf.Tensor;
-  readonly bias: tf.Tensor;
-  readonly centroids: SparseCentroids;
+const NO_EMBEDDING = new Float32Array(0);
+
+/** Unit-norm encoder embeddings, one Float32Array per text (chunked so memory stays bounded). */
+export function embedTexts(params: readonly tf.Tensor[], texts: readonly SparseText[], chunk = 256): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < texts.length; i += chunk) {
+    const batch = toSparseBatch(texts.slice(i, i + chunk));
+    const z = encode(params, batch);
+    const values = z.dataSync() as Float32Array;
+    const dim = z.shape[1];
+    for (let r = 0; r < batch.size; r++) out.push(values.slice(r * dim, (r + 1) * dim));
+    z.dispose();
+    disposeSparseBatch(batch);
+  }
+  return out;
 }
 
-export function createIntentClassifier(bundle: LoadedIntentBundle): IntentClassifier {
-  const { manifest } = bundle;
-  const config = manifest.model.featurizer;
+/** What the head sees for each text; the encoder only runs when the head uses its embedding. */
+export function headInputs(params: readonly tf.Tensor[], texts: readonly SparseText[], head: HybridHeadOptions): HybridInput[] {
+  const dense = head.embeddingWeight !== 0 ? embedTexts(params, texts) : null;
+  return texts.map((sparse, i) => ({ sparse, dense: dense?.[i] ?? NO_EMBEDDING }));
+}
+
+/** A head fitted to labelled texts, and its classes (sorted names, the head's class order). */
+export interface ShopHead {
+  readonly classes: readonly string[];
+  /** Probabilities in `classes` order for each of `texts`. */
+  probabilities(texts: readonly SparseText[]): Float32Array[];
+}
+
+/**
+ * Fits the shop's head: the single code path behind `answer()` and the
+ * evaluation's "ours" rows (src/node/intents/evaluate.ts), so what the
+ * benchmark measures is what the browser runs.
+ */
+export function fitShopHead(params: readonly tf.Tensor[], texts: readonly SparseText[], labels: readonly string[], head: HybridHeadOptions = HYBRID_HEAD): ShopHead {
+  const classes = [...new Set(labels)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const fitted: HybridHead = fitHybridHead(headInputs(params, texts, head), labels.map((l) => index.get(l) as number), classes.length, head);
+  return { classes, probabilities: (qs) => headInputs(params, qs, head).map((x) => softmax(fitted.scores(x))) };
+}
+
+/** `fitShopHead` with the same result, yielding to the page's event loop while it fits (the assistant's path). */
+async function fitShopHeadAsync(params: readonly tf.Tensor[], texts: readonly SparseText[], labels: readonly string[], head: HybridHeadOptions): Promise<ShopHead> {
+  const classes = [...new Set(labels)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const fitted = await fitHybridHeadAsync(headInputs(params, texts, head), labels.map((l) => index.get(l) as number), classes.length, head);
+  return { classes, probabilities: (qs) => headInputs(params, qs, head).map((x) => softmax(fitted.scores(x))) };
+}
+
+export function createIntentClassifier(bundle: LoadedIntentBundle, head: HybridHeadOptions = HYBRID_HEAD): IntentClassifier {
+  const config = bundle.manifest.model.featurizer;
   const params = bundle.weights.map((w, i) => tf.tensor(w, [...(bundle.entries[i]?.shape ?? [])]));
-  const scalars: HeadScalars = tf.tidy(() => {
-    const s = classifierScalars(params);
-    return { scale: s.scale.dataSync()[0] as number, priorWeight: manifest.model.prior ? (s.priorWeight.dataSync()[0] as number) : 0 };
-  });
   const feat = (text: string): SparseText => featurize(text, config, bundle.idf);
   let examples: readonly { intent: string; text: string }[] = [];
-  let fitted: Fitted | null = null;
-  let dirty = true;
+  let fitted: ShopHead | null = null;
+  // Examples change by version; a rank waits until the head is fitted to the latest (one fit at a time).
+  let version = 0;
+  let fittedVersion = -1;
+  let fitting: Promise<void> | null = null;
 
-  const input = (texts: SparseText[], batch: SparseBatch, centroids: SparseCentroids, classes: number): HeadInput => ({
-    z: encode(params, batch),
-    ...(manifest.model.prior ? { prior: tf.tensor2d(sparsePrior(texts, centroids), [texts.length, classes]) } : {}),
-  });
-
-  const refit = (): void => {
-    if (fitted) tf.dispose([fitted.kernel, fitted.bias]);
-    fitted = null;
-    dirty = false;
-    if (examples.length === 0) return;
-    const classes = [...new Set(examples.map((e) => e.intent))].sort();
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const texts = examples.map((e) => feat(e.text));
-    const labels = examples.map((e) => index.get(e.intent) as number);
-    const centroids = sparseCentroids(texts, labels, classes.length);
-    const batch = toSparseBatch(texts);
-    const [kernel, bias] = tf.tidy(() => {
-      const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), classes.length).toFloat() as tf.Tensor2D;
-      return fitHead(input(texts, batch, centroids, classes.length), oneHot, { steps: manifest.inner.steps, lr: manifest.inner.lr, scalars });
-    });
-    disposeSparseBatch(batch);
-    fitted = { classes, kernel: kernel as tf.Tensor, bias: bias as tf.Tensor, centroids };
+  const refit = async (): Promise<void> => {
+    const [v, ex] = [version, examples];
+    const next = ex.length === 0 ? null : await fitShopHeadAsync(params, ex.map((e) => feat(e.text)), ex.map((e) => e.intent), head);
+    [fitted, fittedVersion] = [next, v];
+  };
+  const current = async (): Promise<void> => {
+    while (fittedVersion !== version) {
+      fitting ??= refit().finally(() => (fitting = null));
+      await fitting;
+    }
   };
 
   return {
     setExamples: (next) => {
       examples = [...next];
-      dirty = true;
+      version++;
     },
     rank: async (question) => {
-      if (dirty) refit();
+      await current();
       const f = fitted;
       if (!f) return [];
-      const texts = [feat(question)];
-      const batch = toSparseBatch(texts);
-      const probs = tf.tidy(() => tf.softmax(headLogits(f.kernel, f.bias, input(texts, batch, f.centroids, f.classes.length), scalars)));
-      disposeSparseBatch(batch);
-      const values = await probs.data();
-      probs.dispose();
-      return f.classes.map((intent, i) => ({ intent, confidence: values[i] as number })).sort((a, b) => b.confidence - a.confidence);
+      const probs = f.probabilities([feat(question)])[0] as Float32Array;
+      return f.classes.map((intent, i) => ({ intent, confidence: probs[i] as number })).sort((a, b) => b.confidence - a.confidence);
     },
     dispose: () => {
-      if (fitted) tf.dispose([fitted.kernel, fitted.bias]);
       fitted = null;
       tf.dispose(params);
     },

@@ -4,8 +4,11 @@ import { storageError } from '../store/connection.js';
 
 /** One example question the assistant learned: from `addIntent` or from `teach`. */
 export interface IntentExample {
+  /** The intent the question belongs to. */
   readonly intent: string;
+  /** The question as given. */
   readonly text: string;
+  /** `'added'` by `addIntent`, `'taught'` by `teach`. */
   readonly source: 'added' | 'taught';
   /** ms since epoch, when it was stored. */
   readonly storedAt: number;

@@ -65,6 +65,9 @@ function checkCatalog(catalog: unknown, dim: number): void {
  * Checks a parsed manifest field by field before anything in it is used, so
  * a bundle from another trainer fails with a BundleError that names the field,
  * never later inside the engine or by freezing the page.
+ *
+ * @example
+ * const manifest = checkManifest(JSON.parse(text)); // throws BundleError 'bundle-malformed' naming the bad field
  */
 export function checkManifest(json: unknown): Manifest {
   checkHeader(json);
@@ -121,6 +124,9 @@ function checkIntentSeeds(intents: unknown): void {
 /**
  * Checks an intent-model manifest (kind "intent") field by field, like
  * `checkManifest` does for recommender bundles.
+ *
+ * @example
+ * const manifest = checkIntentManifest(await (await fetch('/bundles/faq/manifest.json')).json());
  */
 export function checkIntentManifest(json: unknown): IntentManifest {
   checkHeader(json);

@@ -1,7 +1,12 @@
 import { BundleError } from '../errors.js';
 import type { WeightEntry } from './format.js';
 
-/** Lower-case hex SHA-256 of `bytes`, with WebCrypto (browsers in a secure context, Node ≥ 20). */
+/**
+ * Lower-case hex SHA-256 of `bytes`, with WebCrypto (browsers in a secure context, Node ≥ 20).
+ *
+ * @example
+ * const hex = await sha256Hex(new Uint8Array(await (await fetch('/bundles/shop/weights.bin')).arrayBuffer()));
+ */
 export async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
@@ -18,7 +23,12 @@ export function entrySize(entry: Pick<WeightEntry, 'shape'>): number {
   return entry.shape.reduce((a, b) => a * b, 1);
 }
 
-/** Concatenates float32 arrays in entry order, little-endian, as tfjs does. */
+/**
+ * Concatenates float32 arrays in entry order, little-endian, as tfjs does.
+ *
+ * @example
+ * const bytes = encodeWeights([{ name: 'w', shape: [2], dtype: 'float32', group: 'head' }], [Float32Array.of(1, 2)]);
+ */
 export function encodeWeights(entries: readonly WeightEntry[], values: readonly Float32Array[]): Uint8Array {
   const total = entries.reduce((n, e) => n + entrySize(e), 0);
   const out = new Float32Array(total);
@@ -32,7 +42,12 @@ export function encodeWeights(entries: readonly WeightEntry[], values: readonly 
   return new Uint8Array(out.buffer);
 }
 
-/** Splits a weights buffer back into one Float32Array per entry; throws a BundleError when sizes disagree. */
+/**
+ * Splits a weights buffer back into one Float32Array per entry; throws a BundleError when sizes disagree.
+ *
+ * @example
+ * const [w] = decodeWeights(entries, bytes.buffer); // one Float32Array per entry
+ */
 export function decodeWeights(entries: readonly WeightEntry[], buffer: ArrayBuffer): Float32Array[] {
   const expected = entries.reduce((n, e) => n + entrySize(e), 0) * 4;
   if (buffer.byteLength !== expected) {

@@ -8,9 +8,28 @@ import { BundleError, InvalidInputError } from '../errors.js';
 export const DEFAULT_BUNDLE_TIMEOUT_MS = 30_000;
 
 export interface FetchOptions {
+  /**
+   * Fetch to use (default: the global one), e.g. to add headers or serve from a test.
+   *
+   * @example
+   * await loadBundle('/bundles/shop/', { fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }) });
+   */
   readonly fetch?: typeof fetch;
+  /**
+   * Aborts the download.
+   *
+   * @example
+   * const controller = new AbortController();
+   * setTimeout(() => controller.abort(), 10_000);
+   * await loadBundle('/bundles/shop/', { signal: controller.signal });
+   */
   readonly signal?: AbortSignal;
-  /** Per file; default DEFAULT_BUNDLE_TIMEOUT_MS. */
+  /**
+   * Per file; default DEFAULT_BUNDLE_TIMEOUT_MS.
+   *
+   * @example
+   * await loadBundle('/bundles/shop/', { timeoutMs: 60_000 });
+   */
   readonly timeoutMs?: number;
 }
 

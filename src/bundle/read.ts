@@ -7,30 +7,72 @@ import type { IntentManifest, Manifest, WeightEntry } from './format.js';
 
 /** A verified bundle, decoded into plain arrays (no tensors yet). */
 export interface LoadedBundle {
+  /** The checked manifest. */
   readonly manifest: Manifest;
   /** Weights in manifest order. */
   readonly entries: readonly WeightEntry[];
+  /** Weight values, one array per entry. */
   readonly weights: readonly Float32Array[];
   /** Catalog item embeddings, row-major [catalog.ids.length, model.dim]. */
   readonly embeddings: Float32Array;
 }
 
+/**
+ * One bundle file arrived and checked out (`onProgress` of `loadBundle`, `createPersonalizer`, `createAssistant`).
+ *
+ * @example
+ * await loadBundle('/bundles/shop/', { onProgress: (p) => console.log(`${p.file}: ${p.filesDone}/${p.filesTotal}, ${p.bytes} bytes`) });
+ */
 export interface BundleProgress {
+  /** Always `'bundle'`: tells this apart from warm-up progress. */
+  readonly phase: 'bundle';
+  /** The file that just arrived (`'manifest.json'` first). */
   readonly file: string;
+  /** Files received so far, this one included. */
   readonly filesDone: number;
+  /** Files in the bundle, manifest included. */
   readonly filesTotal: number;
+  /** Bytes received so far. */
   readonly bytes: number;
 }
 
+/**
+ * Options of `loadBundle` and `loadIntentBundle`.
+ *
+ * @example
+ * const bundle = await loadBundle('/bundles/shop/', { timeoutMs: 20_000, integrity: 'sha256-…' });
+ */
 export interface LoadBundleOptions extends FetchOptions {
+  /**
+   * Called after each file is fetched and verified.
+   *
+   * @example
+   * await loadBundle('/bundles/shop/', { onProgress: ({ filesDone, filesTotal }) => (bar.value = filesDone / filesTotal) });
+   */
   readonly onProgress?: (progress: BundleProgress) => void;
-  /** Where the last verified bundle is kept for offline use (see cache.ts); none: network only. */
+  /**
+   * Where the last verified bundle is kept for offline use (see cache.ts); none: network only.
+   *
+   * @example
+   * // createPersonalizer passes one when it may write to the device; loadBundle alone runs network-only without it.
+   * const bundle = await loadBundle('/bundles/shop/', {});
+   */
   readonly cache?: BundleCache;
-  /** Subresource Integrity value(s) of manifest.json (`'sha256-<base64>'`): pins the whole bundle, see verifyIntegrity. */
+  /**
+   * Subresource Integrity value(s) of manifest.json (`'sha256-<base64>'`): pins the whole bundle, see verifyIntegrity.
+   *
+   * @example
+   * await loadBundle('/bundles/shop/', { integrity: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' });
+   */
   readonly integrity?: string;
 }
 
-/** Joins a bundle base URL (with or without a trailing slash) and a file name. */
+/**
+ * Joins a bundle base URL (with or without a trailing slash) and a file name.
+ *
+ * @example
+ * bundleUrl('https://cdn.example.com/attune', 'manifest.json'); // 'https://cdn.example.com/attune/manifest.json'
+ */
 export function bundleUrl(base: string, file: string): string {
   return base.endsWith('/') ? base + file : `${base}/${file}`;
 }
@@ -77,6 +119,10 @@ async function fetchVerified(base: string, path: string, manifest: Pick<Manifest
 /**
  * Fetches a bundle folder, verifies every binary file against the SHA-256 in
  * its manifest, and decodes it. Nothing is returned unless everything checks.
+ *
+ * @example
+ * const bundle = await loadBundle('/bundles/shop/');
+ * console.log(bundle.manifest.catalog.ids.length, bundle.embeddings.length);
  */
 export async function loadBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedBundle> {
   const { buffer: manifestBuffer, cached, json } = await fetchManifest(base, options);
@@ -85,13 +131,13 @@ export async function loadBundle(base: string, options: LoadBundleOptions = {}):
   const paths = [...weightPaths, manifest.catalog.embeddings.path];
   const filesTotal = paths.length + 1;
   let bytes = manifestBuffer.byteLength;
-  options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal, bytes });
+  options.onProgress?.({ phase: 'bundle', file: 'manifest.json', filesDone: 1, filesTotal, bytes });
   const buffers = new Map<string, ArrayBuffer>();
   for (const path of paths) {
     const buffer = await fetchVerified(base, path, manifest, options);
     buffers.set(path, buffer);
     bytes += buffer.byteLength;
-    options.onProgress?.({ file: path, filesDone: buffers.size + 1, filesTotal, bytes });
+    options.onProgress?.({ phase: 'bundle', file: path, filesDone: buffers.size + 1, filesTotal, bytes });
   }
   const entries = manifest.weightsManifest.flatMap((g) => g.weights);
   const weights = manifest.weightsManifest.flatMap((g) => decodeWeights(g.weights, concat(g.paths.map((p) => buffers.get(p) as ArrayBuffer))));
@@ -121,9 +167,11 @@ function concat(parts: readonly ArrayBuffer[]): ArrayBuffer {
 
 /** A verified intent-model bundle, decoded into plain arrays. */
 export interface LoadedIntentBundle {
+  /** The checked manifest. */
   readonly manifest: IntentManifest;
   /** Encoder weights in manifest order (without the idf entry). */
   readonly entries: readonly WeightEntry[];
+  /** Encoder weight values, one array per entry. */
   readonly weights: readonly Float32Array[];
   /** Per-bucket inverse document frequency, [model.featurizer.buckets]. */
   readonly idf: Float32Array;
@@ -135,19 +183,23 @@ export const IDF_WEIGHT = 'featurizer/idf';
 /**
  * Fetches an intent bundle (kind "intent"), verifies every file against its
  * SHA-256, and decodes it. Nothing is returned unless everything checks.
+ *
+ * @example
+ * const bundle = await loadIntentBundle('/bundles/faq/');
+ * console.log(bundle.manifest.intents.map((i) => i.name));
  */
 export async function loadIntentBundle(base: string, options: LoadBundleOptions = {}): Promise<LoadedIntentBundle> {
   const { buffer: manifestBuffer, json } = await fetchManifest(base, options);
   const manifest = checkIntentManifest(json);
   const paths = manifest.weightsManifest.flatMap((g) => g.paths);
   let bytes = manifestBuffer.byteLength;
-  options.onProgress?.({ file: 'manifest.json', filesDone: 1, filesTotal: paths.length + 1, bytes });
+  options.onProgress?.({ phase: 'bundle', file: 'manifest.json', filesDone: 1, filesTotal: paths.length + 1, bytes });
   const buffers = new Map<string, ArrayBuffer>();
   for (const path of paths) {
     const buffer = await fetchVerified(base, path, manifest, options);
     buffers.set(path, buffer);
     bytes += buffer.byteLength;
-    options.onProgress?.({ file: path, filesDone: buffers.size + 1, filesTotal: paths.length + 1, bytes });
+    options.onProgress?.({ phase: 'bundle', file: path, filesDone: buffers.size + 1, filesTotal: paths.length + 1, bytes });
   }
   const all = manifest.weightsManifest.flatMap((g) => g.weights);
   const decoded = manifest.weightsManifest.flatMap((g) => decodeWeights(g.weights, concat(g.paths.map((p) => buffers.get(p) as ArrayBuffer))));

@@ -6,10 +6,23 @@ import { createRecommender, encodeItemFeatures, featureWidth, type ItemFeatures,
 import { encodeWeights, sha256Hex } from './codec.js';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleFileEntry, type InnerLoopSettings, type Manifest, type WeightEntry } from './format.js';
 
+/**
+ * What `encodeBundle` / `writeBundle` need: the model config, its trained params, the catalog and the inner loop.
+ *
+ * @example
+ * const input: BundleInput = {
+ *   config,
+ *   params: createRecommender(config).full.init(1),
+ *   catalog: { ids: ['sku-1', 'sku-2'], features: [{ category: 'shoes' }, { category: 'hats' }] },
+ *   inner: { steps: 5, lr: 0.5, negativesPerPositive: 4, maxSupport: 50 },
+ * };
+ */
 export interface BundleInput {
+  /** The recommender's architecture and feedback kind. */
   readonly config: RecommenderConfig;
   /** Tower then head params, in spec order (as `createRecommender(config).full` expects). */
   readonly params: Params;
+  /** The shop's items. */
   readonly catalog: {
     /** The shop's item ids, in row order. */
     readonly ids: readonly string[];
@@ -28,7 +41,9 @@ export interface BundleInput {
    * shapes, head spec order). Written as weights `lr/<param name>`, group `lr`.
    */
   readonly lrs?: Params;
+  /** What the initialization was trained on (copied into the manifest). */
   readonly training?: Readonly<Record<string, unknown>>;
+  /** Held-out metrics to record in the manifest. */
   readonly metrics?: Readonly<Record<string, number>>;
   /** ISO time; default now. Not part of `version`. */
   readonly createdAt?: string;
@@ -37,7 +52,12 @@ export interface BundleInput {
 const WEIGHTS_FILE = 'weights.bin';
 const ITEMS_FILE = 'items.bin';
 
-/** Tower output for every catalog item, [ids.length, dim] row-major. */
+/**
+ * Tower output for every catalog item, [ids.length, dim] row-major.
+ *
+ * @example
+ * const rows = catalogEmbeddings(input); // Float32Array of length ids.length × config.dim
+ */
 export function catalogEmbeddings(input: BundleInput): Float32Array {
   const { config, catalog } = input;
   const model = createRecommender(config);
@@ -79,7 +99,9 @@ async function fileEntry(path: string, bytes: Uint8Array): Promise<BundleFileEnt
 
 /** A bundle in memory: its manifest and the bytes of every file, keyed by path. */
 export interface EncodedBundle {
+  /** The manifest as written to manifest.json. */
   readonly manifest: Manifest;
+  /** Every file's bytes by name: weights.bin, items.bin and manifest.json. */
   readonly files: ReadonlyMap<string, Uint8Array>;
 }
 
@@ -90,6 +112,10 @@ export interface EncodedBundle {
  * and manifest.json with the SHA-256 of both. The `version` is a content id
  * over both hashes and the model config, so it changes whenever anything the
  * browser computes with changes.
+ *
+ * @example
+ * const { manifest, files } = await encodeBundle(input);
+ * console.log(manifest.version, files.get('weights.bin')!.byteLength);
  */
 export async function encodeBundle(input: BundleInput): Promise<EncodedBundle> {
   const model = createRecommender(input.config);
@@ -120,7 +146,13 @@ export async function encodeBundle(input: BundleInput): Promise<EncodedBundle> {
   return { manifest, files: new Map([[WEIGHTS_FILE, weights], [ITEMS_FILE, items], ['manifest.json', json]]) };
 }
 
-/** Writes `encodeBundle(input)` as a bundle folder. Node only. */
+/**
+ * Writes `encodeBundle(input)` as a bundle folder. Node only.
+ *
+ * @example
+ * const manifest = await writeBundle('dist/bundles/shop', input);
+ * console.log(`wrote bundle ${manifest.version}`);
+ */
 export async function writeBundle(dir: string, input: BundleInput): Promise<Manifest> {
   const { manifest, files } = await encodeBundle(input);
   mkdirSync(dir, { recursive: true });

@@ -48,6 +48,9 @@ export function elu(x: tf.Tensor): tf.Tensor {
  * the same data outside any op — exactly what the Identity kernel does
  * (count a reference on the backend, then wrap the data id), minus the tape
  * record. Owned and tidied like any op result.
+ *
+ * @example
+ * const m = tf.max(stopGradient(x), -1, true); // used, but not differentiated
  */
 export function stopGradient(x: tf.Tensor): tf.Tensor {
   const engine = tf.engine();
@@ -85,11 +88,32 @@ export function softmax(x: tf.Tensor): tf.Tensor {
 }
 
 /** Hidden-layer activations attune offers, by name (all second-order safe). */
-export const activations = { relu, tanh, sigmoid, elu, softplus, linear } as const;
+export const activations = {
+  /** max(0, x). */
+  relu,
+  /** Hyperbolic tangent (second-order safe). */
+  tanh,
+  /** Logistic sigmoid (second-order safe). */
+  sigmoid,
+  /** ELU (second-order safe). */
+  elu,
+  /** log(1 + exp(x)). */
+  softplus,
+  /** The identity. */
+  linear,
+} as const;
+/** One of ACTIVATION_NAMES. */
 export type ActivationName = keyof typeof activations;
+/** The activations `activationByName` knows. */
 export const ACTIVATION_NAMES = Object.keys(activations) as ActivationName[];
 
-/** The activation called `name`; throws `InvalidInputError` listing the valid names. */
+/**
+ * The activation called `name`; throws `InvalidInputError` listing the valid names.
+ *
+ * @example
+ * const act = activationByName('tanh');
+ * const h = act(tf.tensor1d([-1, 0, 1]));
+ */
 export function activationByName(name: string): Activation {
   const fn = (activations as Record<string, Activation>)[name];
   if (!fn) throw new InvalidInputError('activation', `unknown activation "${name}"; valid: ${ACTIVATION_NAMES.join(', ')}`);

@@ -3,16 +3,42 @@ import { InvalidInputError } from '../errors.js';
 import type { Batch, Loss, Model } from './model.js';
 import type { Params } from './params.js';
 
+/**
+ * Options of the inner loop `adapt()`.
+ *
+ * @example
+ * const adapted = adapt(model, params, support, { steps: 5, lr: 0.1, loss: mse });
+ */
 export interface AdaptOptions {
-  /** Number of SGD steps on the support set. */
+  /**
+   * Number of SGD steps on the support set.
+   *
+   * @example
+   * adapt(model, params, support, { steps: 10, lr: 0.05, loss: mse });
+   */
   readonly steps: number;
   /**
    * Inner learning rate: one number for every parameter, or one tensor per
    * parameter (same shape, Meta-SGD's learned per-parameter rates).
+   *
+   * @example
+   * adapt(model, params, support, { steps: 5, lr: params.map((p) => tf.fill(p.shape, 0.1)), loss: mse });
    */
   readonly lr: number | Params;
-  /** Which parameters adapt (ANIL / the recommender's head); default: all. */
+  /**
+   * Which parameters adapt (ANIL / the recommender's head); default: all.
+   *
+   * @example
+   * const mask = recommender.full.specs.map((s) => s.group === 'head');
+   * adapt(recommender.full, params, support, { steps: 5, lr: 0.5, loss: bceWithLogits, mask });
+   */
   readonly mask?: readonly boolean[];
+  /**
+   * The loss minimized on the support set.
+   *
+   * @example
+   * adapt(model, params, support, { steps: 5, lr: 0.5, loss: lossByName('bce') });
+   */
   readonly loss: Loss;
   /**
    * Pseudo-count c ≥ 0 of prior evidence (default 0). The support loss is
@@ -20,6 +46,9 @@ export interface AdaptOptions {
    * the step is small, with many it approaches the plain step — the
    * shrinkage a Bayesian (ridge) fold-in applies, so a visitor's single
    * rating does not throw the model off.
+   *
+   * @example
+   * adapt(model, params, support, { steps: 5, lr: 0.5, loss: mse, priorCount: 4 });
    */
   readonly priorCount?: number;
 }
@@ -30,6 +59,11 @@ export interface AdaptOptions {
  * tensor of the result is new and owned by the caller (parameters that do not
  * adapt come back as clones). Called inside `tf.grad`, the steps stay on the
  * tape, so second-order MAML differentiates through them.
+ *
+ * @example
+ * const support = { x: tf.tensor2d([[1, 0], [0, 1]]), y: tf.tensor1d([1, -1]) };
+ * const adapted = adapt(model, params, support, { steps: 5, lr: 0.1, loss: mse });
+ * disposeParams(adapted);
  */
 export function adapt<X>(model: Model<X>, params: Params, support: Batch<X>, options: AdaptOptions): tf.Tensor[] {
   const { steps, lr, loss } = options;
@@ -69,7 +103,12 @@ export function adapt<X>(model: Model<X>, params: Params, support: Batch<X>, opt
   });
 }
 
-/** Loss of `model` at `params` on `batch`, as a number (disposes everything it makes). */
+/**
+ * Loss of `model` at `params` on `batch`, as a number (disposes everything it makes).
+ *
+ * @example
+ * const before = evaluateLoss(model, params, query, mse);
+ */
 export function evaluateLoss<X>(model: Model<X>, params: Params, batch: Batch<X>, loss: Loss): number {
   return tf.tidy(() => loss(model.apply(params, batch.x), batch.y, batch.w)).arraySync() as number;
 }

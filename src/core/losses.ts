@@ -32,9 +32,15 @@ export const softmaxCrossEntropy: Loss = (logits, y, w) =>
 /** Losses by name; every one passes the second-order gradient check. */
 export const losses = { mse, bce: bceWithLogits, softmax: softmaxCrossEntropy } as const;
 export type LossName = keyof typeof losses;
+/** The losses `lossByName` knows. */
 export const LOSS_NAMES = Object.keys(losses) as LossName[];
 
-/** The loss called `name`; throws `InvalidInputError` listing the valid names. */
+/**
+ * The loss called `name`; throws `InvalidInputError` listing the valid names.
+ *
+ * @example
+ * const loss = lossByName('bce'); // same as bceWithLogits
+ */
 export function lossByName(name: string): Loss {
   const loss = (losses as Record<string, Loss>)[name];
   if (!loss) throw new InvalidInputError('loss', `unknown loss "${name}"; valid: ${LOSS_NAMES.join(', ')}`);

@@ -9,13 +9,47 @@ import type { Params } from './params.js';
  * dispose the previous params/state it no longer needs.
  */
 export interface Optimizer<S = tf.Tensor[]> {
+  /** The optimizer's name (`'sgd'`, `'adam'`). */
   readonly name: string;
+  /**
+   * The initial state for these params.
+   *
+   * @example
+   * const state = opt.init(params);
+   */
   init(params: Params): S;
-  update(grads: Params, state: S, params: Params): { params: tf.Tensor[]; state: S };
+  /**
+   * New params and state after one step; inputs are not disposed.
+   *
+   * @example
+   * const { params: next, state: nextState } = opt.update(grads, state, params);
+   */
+  update(
+    grads: Params,
+    state: S,
+    params: Params,
+  ): {
+    /** The updated params (new tensors). */
+    params: tf.Tensor[];
+    /** The updated state. */
+    state: S;
+  };
+  /**
+   * Frees the state's tensors.
+   *
+   * @example
+   * opt.disposeState(state);
+   */
   disposeState(state: S): void;
 }
 
-/** Plain gradient descent: params ← params − lr·grads. Stateless. */
+/**
+ * Plain gradient descent: params ← params − lr·grads. Stateless.
+ *
+ * @example
+ * const opt = sgd(0.1);
+ * const { params: next } = opt.update(grads, opt.init(params), params);
+ */
 export function sgd(lr: number): Optimizer<tf.Tensor[]> {
   return {
     name: 'sgd',
@@ -38,6 +72,10 @@ export interface AdamState {
  * Adam (Kingma & Ba 2015). The epsilon is explicit: tfjs's default depends on
  * the backend's reported float precision, which WebGL reports wrongly
  * (BROWSER-TESTING.md, defect 2).
+ *
+ * @example
+ * const opt = adam(0.001, { beta1: 0.9, beta2: 0.999 });
+ * let state = opt.init(params);
  */
 export function adam(lr: number, { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = {}): Optimizer<AdamState> {
   return {
@@ -63,10 +101,17 @@ export function adam(lr: number, { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } 
   };
 }
 
+/** The optimizers `optimizerByName` knows. */
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
+/** One of OPTIMIZER_NAMES. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-/** An optimizer by name (Adam with its explicit default epsilon 1e-7); throws `InvalidInputError` listing the names. */
+/**
+ * An optimizer by name (Adam with its explicit default epsilon 1e-7); throws `InvalidInputError` listing the names.
+ *
+ * @example
+ * const outer = optimizerByName('adam', 0.001);
+ */
 export function optimizerByName(name: string, lr: number): Optimizer<unknown> {
   if (name === 'sgd') return sgd(lr) as Optimizer<unknown>;
   if (name === 'adam') return adam(lr) as unknown as Optimizer<unknown>;

@@ -9,10 +9,18 @@ export type Params = readonly tf.Tensor[];
 
 export type ParamInit = 'glorot' | 'normal' | 'zeros' | 'ones' | { constant: number };
 
+/**
+ * A parameter's name, shape, initializer and group.
+ *
+ * @example
+ * const spec: ParamSpec = { name: 'head/dense0/kernel', shape: [16, 8], init: 'glorot', group: 'head' };
+ */
 export interface ParamSpec {
   /** Unique, stable name; also the key in the bundle's weights manifest. */
   readonly name: string;
+  /** Tensor shape. */
   readonly shape: readonly number[];
+  /** How `initParams` fills it. */
   readonly init: ParamInit;
   /**
    * Which part of the model the tensor belongs to. The recommender's `head`
@@ -37,21 +45,42 @@ export function initValues(spec: ParamSpec, seed: number): Float32Array {
   return out;
 }
 
-/** Fresh parameters for `specs`; the caller owns the tensors. */
+/**
+ * Fresh parameters for `specs`; the caller owns the tensors.
+ *
+ * @example
+ * const params = initParams([{ name: 'w', shape: [4, 1], init: 'glorot', group: 'head' }], 1);
+ */
 export function initParams(specs: readonly ParamSpec[], seed: number): tf.Tensor[] {
   return specs.map((spec, i) => tf.tensor(initValues(spec, seed * 7919 + i * 104729 + 1), [...spec.shape]));
 }
 
+/**
+ * Disposes every tensor of `params`.
+ *
+ * @example
+ * disposeParams(adapted);
+ */
 export function disposeParams(params: Params): void {
   for (const p of params) p.dispose();
 }
 
-/** New handles on the same data (cheap); the caller owns the clones. */
+/**
+ * New handles on the same data (cheap); the caller owns the clones.
+ *
+ * @example
+ * const snapshot = cloneParams(params);
+ */
 export function cloneParams(params: Params): tf.Tensor[] {
   return params.map((p) => tf.clone(p));
 }
 
-/** Throws when `params` does not match `specs` in count or shape. */
+/**
+ * Throws when `params` does not match `specs` in count or shape.
+ *
+ * @example
+ * checkParams(model.specs, params); // throws when a count or shape differs
+ */
 export function checkParams(specs: readonly ParamSpec[], params: Params): void {
   if (params.length !== specs.length) {
     throw new Error(`expected ${specs.length} parameter tensors, got ${params.length}`);

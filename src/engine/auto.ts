@@ -11,6 +11,7 @@ import type { InnerLoop } from './engine.js';
 
 /** One candidate backend of the `'auto'` choice, measured on this bundle. */
 export interface BackendMeasurement {
+  /** The measured backend. */
   readonly backend: BackendName;
   /** Started, ran every kernel the model needs and agreed with the reference: a candidate. */
   readonly ok: boolean;
@@ -22,7 +23,13 @@ export interface BackendMeasurement {
   readonly adaptMs?: number;
   /** The faster inner loop here (the engine then adapts with it), and both medians, ms. */
   readonly innerLoop?: InnerLoop;
-  readonly adaptMsByLoop?: { readonly js: number; readonly tfjs: number };
+  /** Median adapt time of each inner loop on this backend, in ms. */
+  readonly adaptMsByLoop?: {
+    /** The hand-written JS loop. */
+    readonly js: number;
+    /** The op-by-op tfjs loop. */
+    readonly tfjs: number;
+  };
   /** Median time to score and rank the probe rows, in ms. */
   readonly rankMs?: number;
   /** max |score − reference| / (ATOL + RTOL·|reference|) over the probe rows: ≤ 1 is sound. */
@@ -31,17 +38,48 @@ export interface BackendMeasurement {
 
 /** How `'auto'` chose, kept per bundle version and device. */
 export interface BackendChoice {
+  /** The chosen backend. */
   readonly backend: BackendName;
   /** The inner loop measured faster on that backend. */
   readonly innerLoop: InnerLoop;
   /** True when taken from the cache instead of measured in this session. */
   readonly cached: boolean;
+  /** The bundle version it was measured on. */
   readonly bundleVersion: string;
   /** The browser and GPU the choice holds for (see `describeDevice`). */
   readonly device: string;
+  /** When it was measured (ms since the epoch). */
   readonly measuredAt: number;
+  /** Every candidate's measurement, cpu first. */
   readonly measurements: readonly BackendMeasurement[];
 }
+
+/**
+ * One step of the backend warm-up, as `createPersonalizer`'s `onProgress` reports it.
+ * `'measure'`: timing this bundle's adapt + rank on `backend` (`'auto'`, first visit on this
+ * device and bundle version); `'start'`: starting `backend` to run the engine.
+ *
+ * @example
+ * const line = (p: WarmUpProgress) => `${p.step === 'measure' ? 'Measuring' : 'Starting'} ${p.backend} (${p.index}/${p.total})`;
+ */
+export interface WarmUpProgress {
+  /** Always `'warm-up'`: tells this apart from bundle download progress. */
+  readonly phase: 'warm-up';
+  /** The backend being measured or started. */
+  readonly backend: BackendName;
+  /**
+   * `'measure'` (the `'auto'` benchmark) or `'start'`: the backend about to run (for an explicit
+   * list, the first candidate; if it fails to start, the next one runs and `'ready'` names it).
+   */
+  readonly step: 'measure' | 'start';
+  /** 1-based position of this backend among those measured (1 for `'start'`). */
+  readonly index: number;
+  /** How many backends are measured (1 for `'start'`). */
+  readonly total: number;
+}
+
+/** Receives warm-up steps, in order. */
+export type WarmUpListener = (progress: WarmUpProgress) => void;
 
 /** Where choices are remembered (IndexedDB in browsers). Failures only cost a new measurement. */
 export interface ChoiceCache {
@@ -160,12 +198,14 @@ function unsound(dev: number, result: Run, reference: { name: BackendName; run: 
  * not start (or is half-float WebGL), lacks a kernel the model ran on the
  * reference, throws, produces non-finite scores, or disagrees with the reference.
  */
-export async function measureBackends(bundle: LoadedBundle, candidates: readonly BackendName[], wasmPaths?: WasmPaths): Promise<BackendMeasurement[]> {
+export async function measureBackends(bundle: LoadedBundle, candidates: readonly BackendName[], wasmPaths?: WasmPaths, onProgress?: WarmUpListener): Promise<BackendMeasurement[]> {
   const { probe, support, rows } = probeOf(bundle);
   const order = [...candidates].sort((a, b) => Number(b === 'cpu') - Number(a === 'cpu'));
   const out: BackendMeasurement[] = [];
   let reference: { name: BackendName; run: Run } | null = null;
-  for (const name of order) {
+  for (const [i, name] of order.entries()) {
+    // Outside the try: a throwing listener must not count as a refused backend.
+    onProgress?.({ phase: 'warm-up', backend: name, step: 'measure', index: i + 1, total: order.length });
     const start = performance.now();
     try {
       const result = await onBackend(name, wasmPaths, async () => {
@@ -205,17 +245,21 @@ export async function chooseBackend(
   candidates: readonly BackendName[],
   wasmPaths: WasmPaths | undefined,
   cache: ChoiceCache | undefined,
+  onProgress?: WarmUpListener,
 ): Promise<{ backend: BackendName; attempts: BackendAttempt[]; choice: BackendChoice }> {
+  const starting = (backend: BackendName): void => onProgress?.({ phase: 'warm-up', backend, step: 'start', index: 1, total: 1 });
   const bundleVersion = bundle.manifest.version;
   const device = await describeDevice();
   const known = await cache?.get(bundleVersion, device).catch(() => undefined);
   if (known && candidates.includes(known.backend)) {
+    starting(known.backend);
     const started = await selectBackend([known.backend], wasmPaths).catch(() => null);
     if (started) return { ...started, choice: { ...known, cached: true } };
   }
-  const measurements = await measureBackends(bundle, candidates, wasmPaths);
+  const measurements = await measureBackends(bundle, candidates, wasmPaths, onProgress);
   const best = fastest(measurements);
   if (!best) throw new BackendError(`no backend is usable for this model (${measurements.map((m) => `${m.backend}: ${m.reason}`).join('; ')})`);
+  starting(best.backend);
   const { backend } = await selectBackend([best.backend], wasmPaths);
   const choice: BackendChoice = { backend, innerLoop: best.innerLoop ?? defaultInnerLoop(backend), cached: false, bundleVersion, device, measuredAt: Date.now(), measurements };
   await cache?.put(choice).catch(() => undefined);

@@ -5,16 +5,20 @@ import type { WasmPaths } from './wasm-paths.js';
 
 /** The backends attune can run on, fastest-to-start-with first. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** A TensorFlow.js backend attune can run on: `'webgpu'`, `'webgl'`, `'wasm'` or `'cpu'`. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** `'auto'` tries every backend in BACKEND_NAMES order; a list is tried in the given order. */
 export type BackendPreference = 'auto' | BackendName | readonly BackendName[];
 
 /** What happened when one backend was tried (for diagnostics). */
 export interface BackendAttempt {
+  /** The backend tried. */
   readonly name: BackendName;
+  /** True when it started and passed the check. */
   readonly ok: boolean;
   /** Why it was refused, when it was. */
   readonly reason?: string;
+  /** Time spent trying it, in ms. */
   readonly ms: number;
 }
 

@@ -8,7 +8,7 @@ import type { LoadedBundle } from '../bundle/read.js';
 import type { Examples } from '../models/feedback.js';
 import type { BackendAttempt, BackendName } from './backends.js';
 import { fastAdapt } from './fast-head.js';
-import { generalizes, lossOn, splitHeldOut, type HeldOutCheck } from './held-out.js';
+import { generalizes, measureHeldOut, splitHeldOut, type HeldOutCheck } from './held-out.js';
 import type { HeadTensors } from './head.js';
 import { topK } from './top-k.js';
 import type { AdaptCheckOptions, AdaptResult, BackendChoice, Engine, InnerLoop } from './engine.js';
@@ -96,8 +96,7 @@ export function engineOn(
     const split = splitHeldOut(support);
     if (!split) return undefined;
     const trained = await inner(split.train);
-    const host = { fanIn: t.host.fanIn, lr: t.host.lr, priorCount, loss: lossName } as const;
-    return { size: split.held.items.length, before: lossOn(host, rowsOf, split.held, t.host.theta0), after: lossOn(host, rowsOf, split.held, trained.params) };
+    return measureHeldOut({ fanIn: t.host.fanIn, lr: t.host.lr, priorCount, loss: lossName, theta0: t.host.theta0 }, rowsOf, split.held, trained.params);
   };
   const guarded = <A extends unknown[], R>(what: string, body: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> => body(...args).catch((error: unknown) => Promise.reject(asBackendError(what, error)));

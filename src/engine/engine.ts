@@ -1,6 +1,6 @@
 import type { LoadedBundle } from '../bundle/read.js';
 import type { Examples } from '../models/feedback.js';
-import { chooseBackend, defaultInnerLoop, type BackendChoice, type ChoiceCache } from './auto.js';
+import { chooseBackend, defaultInnerLoop, type BackendChoice, type ChoiceCache, type WarmUpListener } from './auto.js';
 import { afterSwitch, selectBackend, type BackendAttempt, type BackendName } from './backends.js';
 import { engineOn } from './engine-core.js';
 import { headTensors } from './head.js';
@@ -8,7 +8,7 @@ import type { HeldOutCheck } from './held-out.js';
 import { fallbackOrder, lossProbe, recoverable, type Watched } from './recover.js';
 import type { WasmPaths } from './wasm-paths.js';
 
-export type { BackendChoice, BackendMeasurement, ChoiceCache } from './auto.js';
+export type { BackendChoice, BackendMeasurement, ChoiceCache, WarmUpProgress } from './auto.js';
 
 /** The outcome of one inner loop. */
 export interface AdaptResult {
@@ -34,7 +34,9 @@ export interface AdaptCheckOptions {
 
 /** Live tfjs memory in the engine's realm (the worker, or the page when inline). */
 export interface EngineMemory {
+  /** Live tensors. */
   readonly numTensors: number;
+  /** Bytes held by live tensors. */
   readonly numBytes: number;
   /** The running backend's default optimizer epsilon; attune's inner loop (plain SGD) does not use it. */
   readonly epsilon: number;
@@ -94,6 +96,8 @@ export interface EngineOptions {
   /** Where `'fastest'` remembers its choice (per bundle version and device); none: measure every time. */
   readonly cache?: ChoiceCache;
   readonly innerLoop?: InnerLoop;
+  /** Warm-up steps (measuring and starting backends), in order; not called on a later GPU-loss restart. */
+  readonly onProgress?: WarmUpListener;
 }
 
 /**
@@ -110,9 +114,11 @@ export async function createEngine(bundle: LoadedBundle, options: EngineOptions)
     return watch(backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend));
   };
   if (options.choose === 'fastest') {
-    const { backend, attempts, choice } = await chooseBackend(bundle, options.backend, options.wasmPaths, options.cache);
+    const { backend, attempts, choice } = await chooseBackend(bundle, options.backend, options.wasmPaths, options.cache, options.onProgress);
     return recoverable(await watch(backend, attempts, choice, options.innerLoop ?? choice.innerLoop), restart);
   }
+  const first = options.backend[0];
+  if (first) options.onProgress?.({ phase: 'warm-up', backend: first, step: 'start', index: 1, total: 1 });
   const { backend, attempts } = await selectBackend(options.backend, options.wasmPaths);
   return recoverable(await watch(backend, attempts, null, options.innerLoop ?? defaultInnerLoop(backend)), restart);
 }

@@ -68,6 +68,12 @@ function forward(params: Float64Array[], fanIn: readonly number[], x: Float64Arr
   return acts;
 }
 
+/** The head's output (a logit or standardized rating) for each of the n rows of `x` (row-major [n, fanIn[0]]). */
+export function headOutputs(params: readonly Float32Array[], fanIn: readonly number[], x: Float32Array): Float64Array {
+  const n = x.length / fanIn[0]!;
+  return forward(params.map((p) => Float64Array.from(p)), fanIn, Float64Array.from(x), n).at(-1)!;
+}
+
 /**
  * Weighted mean loss, and the gradient with respect to each prediction of
  * that loss shrunk by Σw / (Σw + priorCount).

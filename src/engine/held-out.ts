@@ -1,23 +1,45 @@
 import type { Examples } from '../models/feedback.js';
-import { fastAdapt, type FastAdaptInput } from './fast-head.js';
+import { fastAdapt, headOutputs, type FastAdaptInput } from './fast-head.js';
 
 /**
  * Safe adaptation: a support set of at least HELDOUT_MIN examples keeps every
  * HELDOUT_EVERY-th example aside; the inner loop runs on the rest, and the
  * visitor's adapted params are used only if that run is not worse than θ0 on
- * the examples it never saw. A loss that fell on the support set but rose on
- * the held-out slice means the steps fitted noise (contradictory events, a
- * too-large rate for this visitor), and θ0 is the safer ranking.
+ * the examples it never saw. Worse on the slice while better on the rest
+ * means the steps fitted noise (contradictory events, a too-large rate for
+ * this visitor), and θ0 is the safer ranking.
+ *
+ * "Worse" is judged by what the host uses the scores for:
+ * - implicit feedback ranks items, so the check compares the held-out
+ *   positives' ranking over the held-out negatives (the fraction of
+ *   positive–negative pairs in the right order). Comparing the loss instead
+ *   rejected most good adaptations: the negatives are mostly impressions of
+ *   items the visitor was shown in the departments they browse, and adapting
+ *   raises those too, which costs log-loss without changing what ranks first
+ *   (docs/reliability.md › Numerics has the measurement);
+ * - ratings are predicted as values, so the check compares the loss (squared error).
  */
 export const HELDOUT_MIN = 8;
 export const HELDOUT_EVERY = 4;
+/**
+ * Implicit feedback: held-out events the visitor engaged with (positives)
+ * needed before the ranking may veto an adaptation. With one, the verdict
+ * rests on a single item's rank among a handful of negatives: a visitor whose
+ * few clicks span departments would lose their adaptation to that coin flip.
+ */
+export const HELDOUT_MIN_POSITIVES = 2;
 
-/** The held-out losses of θ0 and of the params adapted without the slice. */
+/** What the held-out slice measured at θ0 and after adapting without it. */
 export interface HeldOutCheck {
+  /** Examples in the slice. */
   readonly size: number;
+  /** `ranking`: fraction of held-out (positive, negative) pairs in the right order, higher is better. `loss`: mean loss, lower is better. */
+  readonly metric: 'ranking' | 'loss';
   readonly before: number;
   readonly after: number;
 }
+
+type Host = Omit<FastAdaptInput, 'x' | 'y' | 'w' | 'steps' | 'theta0'>;
 
 function subset(support: Examples, keep: (i: number) => boolean): Examples {
   const idx = Array.from(support.items, (_, i) => i).filter(keep);
@@ -39,9 +61,45 @@ export function splitHeldOut(support: Examples): { train: Examples; held: Exampl
  * The weighted loss of `params` on `examples` (the hand-written head's
  * forward pass, float64: the same math as the tfjs loss).
  */
-export function lossOn(host: Omit<FastAdaptInput, 'x' | 'y' | 'w' | 'steps' | 'theta0'>, rowsOf: (items: Int32Array) => Float32Array, examples: Examples, params: readonly Float32Array[]): number {
+export function lossOn(host: Host, rowsOf: (items: Int32Array) => Float32Array, examples: Examples, params: readonly Float32Array[]): number {
   return fastAdapt({ ...host, theta0: params, x: rowsOf(examples.items), y: examples.y, w: examples.w, steps: 0 }).lossBefore;
 }
 
-/** Passes when the held-out loss is finite and did not grow (1e-6: float noise of equal params). */
-export const generalizes = (check: HeldOutCheck): boolean => Number.isFinite(check.after) && check.after <= check.before + 1e-6;
+/**
+ * The fraction of (positive, negative) pairs of `examples` that `params`
+ * score in the right order (ties count half), or NaN when there is no pair.
+ */
+export function pairOrder(fanIn: readonly number[], rowsOf: (items: Int32Array) => Float32Array, examples: Examples, params: readonly Float32Array[]): number {
+  const scores = headOutputs(params, fanIn, rowsOf(examples.items));
+  let right = 0;
+  let pairs = 0;
+  examples.y.forEach((yi, i) => {
+    if (yi <= 0) return;
+    examples.y.forEach((yj, j) => {
+      if (yj > 0) return;
+      pairs++;
+      right += scores[i]! > scores[j]! ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+    });
+  });
+  return pairs === 0 ? NaN : right / pairs;
+}
+
+/**
+ * Measures the held-out slice at θ0 and at `adapted` (params adapted on the
+ * rest), or returns undefined when the slice cannot judge: ranking with fewer
+ * than HELDOUT_MIN_POSITIVES positives or no negative in it.
+ */
+export function measureHeldOut(host: Host & { theta0: readonly Float32Array[] }, rowsOf: (items: Int32Array) => Float32Array, held: Examples, adapted: readonly Float32Array[]): HeldOutCheck | undefined {
+  const size = held.items.length;
+  if (host.loss === 'mse') return { size, metric: 'loss', before: lossOn(host, rowsOf, held, host.theta0), after: lossOn(host, rowsOf, held, adapted) };
+  if (held.y.filter((y) => y > 0).length < HELDOUT_MIN_POSITIVES) return undefined;
+  const before = pairOrder(host.fanIn, rowsOf, held, host.theta0);
+  if (Number.isNaN(before)) return undefined;
+  return { size, metric: 'ranking', before, after: pairOrder(host.fanIn, rowsOf, held, adapted) };
+}
+
+/** Passes when the held-out measure is finite and not worse than θ0's (1e-6: float noise of equal params). */
+export function generalizes(check: HeldOutCheck): boolean {
+  if (!Number.isFinite(check.after)) return false;
+  return check.metric === 'ranking' ? check.after >= check.before - 1e-6 : check.after <= check.before + 1e-6;
+}

@@ -6,13 +6,21 @@ import type { MetaStep, Task } from './types.js';
 
 /** What one task contributes: its query loss and one direction per meta-parameter. */
 export interface TaskContribution {
+  /** The task's query loss. */
   readonly loss: tf.Scalar;
+  /** One direction per meta-parameter. */
   readonly dirs: readonly tf.Tensor[];
 }
 
 /**
  * Averages per-task directions over a meta-batch. Each task runs in its own
  * `tf.tidy`, so only the running sums outlive it; the caller owns the result.
+ *
+ * @example
+ * const step = meanOverTasks(params, tasks, (task) => {
+ *   const loss = queryLoss(model, params, task, mse);
+ *   return { loss, dirs: tf.grads((...p: tf.Tensor[]) => queryLoss(model, p, task, mse))([...params]) };
+ * });
  */
 export function meanOverTasks<T>(
   metaParams: Params,
@@ -41,7 +49,12 @@ export function meanOverTasks<T>(
   return { grads, loss: total / tasks.length };
 }
 
-/** The loss of `model` at `params` on the task's query set (a scalar inside the caller's tidy). */
+/**
+ * The loss of `model` at `params` on the task's query set (a scalar inside the caller's tidy).
+ *
+ * @example
+ * const l = tf.tidy(() => queryLoss(model, params, task, mse).dataSync()[0]);
+ */
 export function queryLoss<X>(model: Model<X>, params: Params, task: Task<X>, loss: Loss): tf.Scalar {
   return loss(model.apply(params, task.query.x), task.query.y, task.query.w);
 }

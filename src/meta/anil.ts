@@ -5,8 +5,19 @@ import { fomamlStep } from './fomaml.js';
 import { mamlStep } from './maml.js';
 import type { InnerLoop, MetaStep, Task } from './types.js';
 
+/**
+ * Options of `anilStep`.
+ *
+ * @example
+ * anilStep(model, params, tasks, inner, { firstOrder: true });
+ */
 export interface AnilOptions {
-  /** Skip the second-order terms (query gradient at the adapted params). Default false. */
+  /**
+   * Skip the second-order terms (query gradient at the adapted params). Default false.
+   *
+   * @example
+   * anilStep(model, params, tasks, { ...inner, mask }, { firstOrder: true });
+   */
   readonly firstOrder?: boolean;
 }
 
@@ -19,6 +30,10 @@ export interface AnilOptions {
  * @see Raghu, Raghu, Bengio & Vinyals 2020, "Rapid Learning or Feature Reuse?
  *   Towards Understanding the Effectiveness of MAML", ICLR,
  *   https://arxiv.org/abs/1909.09157
+ *
+ * @example
+ * const mask = model.specs.map((s) => s.group === 'head');
+ * const { grads, loss } = anilStep(model, params, tasks, { steps: 5, lr: 0.01, loss: mse, mask });
  */
 export function anilStep<X>(
   model: Model<X>,

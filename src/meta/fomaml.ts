@@ -11,6 +11,9 @@ import type { InnerLoop, MetaStep, Task } from './types.js';
  * so any tfjs op is safe here).
  * @see Finn, Abbeel & Levine 2017, "Model-Agnostic Meta-Learning", §5.2,
  *   https://arxiv.org/abs/1703.03400
+ *
+ * @example
+ * const { grads, loss } = fomamlStep(model, params, tasks, { steps: 5, lr: 0.01, loss: mse });
  */
 export function fomamlStep<X>(model: Model<X>, params: Params, tasks: readonly Task<X>[], inner: InnerLoop): MetaStep {
   return meanOverTasks(params, tasks, (task) => {

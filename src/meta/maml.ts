@@ -10,6 +10,9 @@ import type { InnerLoop, MetaStep, Task } from './types.js';
  * then the query loss at the adapted params. Differentiable end to end, so
  * `tf.grads` of it is the exact (second-order) meta-gradient — provided the
  * model uses tape-safe ops (see `core/activations.ts`).
+ *
+ * @example
+ * const j = tf.tidy(() => mamlOuterLoss(model, params, task, inner).dataSync()[0]);
  */
 export function mamlOuterLoss<X>(model: Model<X>, params: Params, task: Task<X>, inner: InnerLoop): tf.Scalar {
   const adapted = adapt(model, params, task.support, inner);
@@ -23,6 +26,9 @@ export function mamlOuterLoss<X>(model: Model<X>, params: Params, task: Task<X>,
  * inner gradients of the params that adapt).
  * @see Finn, Abbeel & Levine 2017, "Model-Agnostic Meta-Learning for Fast
  *   Adaptation of Deep Networks", ICML, https://arxiv.org/abs/1703.03400
+ *
+ * @example
+ * const { grads, loss } = mamlStep(model, params, tasks, { steps: 1, lr: 0.01, loss: mse });
  */
 export function mamlStep<X>(model: Model<X>, params: Params, tasks: readonly Task<X>[], inner: InnerLoop): MetaStep {
   return meanOverTasks(params, tasks, (task) => {

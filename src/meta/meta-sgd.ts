@@ -17,22 +17,39 @@ import type { InnerLoop, MetaStep, Task } from './types.js';
  * the bundle ships them as the inner loop's per-parameter `lr`.
  */
 export interface MetaSgdParams {
+  /** The model params θ0. */
   readonly params: Params;
+  /** One learned rate tensor per param. */
   readonly lrs: Params;
 }
 
-/** Initial learned rates: one tensor per param filled with `lr`; the caller owns them. */
+/**
+ * Initial learned rates: one tensor per param filled with `lr`; the caller owns them.
+ *
+ * @example
+ * const lrs = initMetaSgdLrs(params, 0.01);
+ */
 export function initMetaSgdLrs(params: Params, lr: number): tf.Tensor[] {
   return params.map((p) => tf.fill(p.shape, lr));
 }
 
-/** `[...params, ...lrs]` (same tensors, no copies). */
+/**
+ * `[...params, ...lrs]` (same tensors, no copies).
+ *
+ * @example
+ * const meta = joinMetaSgd({ params, lrs: initMetaSgdLrs(params, 0.01) });
+ */
 export function joinMetaSgd({ params, lrs }: MetaSgdParams): tf.Tensor[] {
   if (lrs.length !== params.length) throw new InvalidInputError('lrs', `expected ${params.length} tensors, got ${lrs.length}`);
   return [...params, ...lrs];
 }
 
-/** Views of the two halves of a Meta-SGD meta-parameter array (no copies). */
+/**
+ * Views of the two halves of a Meta-SGD meta-parameter array (no copies).
+ *
+ * @example
+ * const { params: theta, lrs } = splitMetaSgd(result.grads);
+ */
 export function splitMetaSgd(metaParams: Params): MetaSgdParams {
   if (metaParams.length % 2 !== 0) throw new InvalidInputError('metaParams', 'Meta-SGD expects [...params, ...lrs]');
   const n = metaParams.length / 2;
@@ -47,6 +64,9 @@ export function splitMetaSgd(metaParams: Params): MetaSgdParams {
  * `inner.mask` do not affect anything and get a zero gradient.
  * @see Li, Zhou, Chen & Li 2017, "Meta-SGD: Learning to Learn Quickly for
  *   Few-Shot Learning", https://arxiv.org/abs/1707.09835
+ *
+ * @example
+ * const { grads, loss } = metaSgdStep(model, joinMetaSgd({ params, lrs }), tasks, { steps: 1, lr: 0, loss: mse });
  */
 export function metaSgdStep<X>(model: Model<X>, metaParams: Params, tasks: readonly Task<X>[], inner: InnerLoop): MetaStep {
   const { params, lrs } = splitMetaSgd(metaParams);

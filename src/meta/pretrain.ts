@@ -9,6 +9,9 @@ import type { InnerLoop, MetaStep, Task } from './types.js';
  * with the same tasks, optimizer and budget as the meta-learners, it gives
  * the "global model" that evaluation compares them against (used as is, or
  * fine-tuned on a new user's support set).
+ *
+ * @example
+ * const { grads, loss } = pretrainStep(model, params, tasks, { steps: 0, lr: 0, loss: mse });
  */
 export function pretrainStep<X>(model: Model<X>, params: Params, tasks: readonly Task<X>[], inner: InnerLoop): MetaStep {
   const objective = (...p: tf.Tensor[]): tf.Scalar => {

@@ -13,6 +13,10 @@ import type { InnerLoop, MetaStep, Task } from './types.js';
  * query-loss gradient at θ′ instead. The reported loss is the query loss at θ′.
  * @see Nichol, Achiam & Schulman 2018, "On First-Order Meta-Learning
  *   Algorithms", https://arxiv.org/abs/1803.02999
+ *
+ * @example
+ * const { grads } = reptileStep(model, params, tasks, { steps: 5, lr: 0.02, loss: mse });
+ * const next = sgd(1).update(grads, [], params).params; // θ ← θ − (θ − θ′)
  */
 export function reptileStep<X>(model: Model<X>, params: Params, tasks: readonly Task<X>[], inner: InnerLoop): MetaStep {
   const mask = inner.mask ?? params.map(() => true);

@@ -6,8 +6,18 @@ import { createRng } from '../core/random.js';
 import { mamlOuterLoss, mamlStep } from './maml.js';
 import type { InnerLoop, Task } from './types.js';
 
-/** Second-order MAML's autodiff gradient disagreed with finite differences for this model. */
+/**
+ * Second-order MAML's autodiff gradient disagreed with finite differences for this model.
+ *
+ * @example
+ * try {
+ *   verifyMetaGradient(model, params, task, inner);
+ * } catch (e) {
+ *   if (e instanceof MetaGradientError) console.error(`meta-gradient off by ${e.relativeError}`);
+ * }
+ */
 export class MetaGradientError extends AttuneError {
+  /** The measured relative error of the meta-gradient. */
   readonly relativeError: number;
   constructor(relativeError: number) {
     super(
@@ -22,11 +32,33 @@ export class MetaGradientError extends AttuneError {
   }
 }
 
+/**
+ * Options of `verifyMetaGradient`.
+ *
+ * @example
+ * verifyMetaGradient(model, params, task, inner, { eps: 1e-2, tolerance: 0.05, seed: 1 });
+ */
 export interface VerifyOptions {
-  /** Step along the unit direction. Default 1e-2 (float32 rounding grows as 1/eps). */
+  /**
+   * Step along the unit direction. Default 1e-2 (float32 rounding grows as 1/eps).
+   *
+   * @example
+   * verifyMetaGradient(model, params, task, inner, { eps: 5e-3 });
+   */
   readonly eps?: number;
-  /** Largest accepted relative error. Default 0.05. */
+  /**
+   * Largest accepted relative error. Default 0.05.
+   *
+   * @example
+   * verifyMetaGradient(model, params, task, inner, { tolerance: 0.1 });
+   */
   readonly tolerance?: number;
+  /**
+   * Seeds the random directions (default 0).
+   *
+   * @example
+   * verifyMetaGradient(model, params, task, inner, { seed: 2 });
+   */
   readonly seed?: number;
 }
 
@@ -39,6 +71,9 @@ export interface VerifyOptions {
  * Differences within float32 rounding of the losses are not counted.
  * Returns the largest relative error; throws `MetaGradientError` above
  * `tolerance`. Leaves no tensors.
+ *
+ * @example
+ * const relativeError = verifyMetaGradient(model, model.init(0), task, { steps: 1, lr: 0.01, loss: mse });
  */
 export function verifyMetaGradient<X>(model: Model<X>, params: Params, task: Task<X>, inner: InnerLoop, options: VerifyOptions = {}): number {
   const { eps = 1e-2, tolerance = 0.05, seed = 0 } = options;

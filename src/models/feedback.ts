@@ -3,6 +3,7 @@ import type { Feedback } from './recommender.js';
 
 /** The interactions attune understands, weakest to strongest signal. */
 export const EVENT_TYPES = ['impression', 'view', 'click', 'add_to_cart', 'purchase', 'rating'] as const;
+/** A kind of interaction (one of EVENT_TYPES). */
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -19,10 +20,13 @@ export const EVENT_WEIGHTS: Readonly<Record<Exclude<EventType, 'rating'>, number
 
 /** One interaction, with the item already resolved to its catalog row. */
 export interface Interaction {
+  /** The item's catalog row. */
   readonly item: number;
+  /** What happened. */
   readonly type: EventType;
   /** The rating, for `type: 'rating'`. */
   readonly value?: number;
+  /** When, in ms since the epoch (orders events and seeds negative sampling). */
   readonly ts: number;
 }
 
@@ -32,19 +36,65 @@ export interface Examples {
   readonly items: Int32Array;
   /** Standardized rating, or 1/0 for implicit positives/negatives. */
   readonly y: Float32Array;
+  /** Per-example weight (event strength for implicit positives). */
   readonly w: Float32Array;
 }
 
+/**
+ * Options of `toExamples`: the bundle's feedback kind and rating standardization, and negative sampling.
+ *
+ * @example
+ * toExamples(interactions, { feedback: 'implicit', catalogSize: 500, ratingMean: 0, ratingStd: 1, negativesPerPositive: 4 });
+ */
 export interface ExampleOptions {
+  /**
+   * Ratings or implicit events.
+   *
+   * @example
+   * toExamples(interactions, { ...options, feedback: 'rating' });
+   */
   readonly feedback: Feedback;
+  /**
+   * Items in the catalog (negatives are sampled from rows below it).
+   *
+   * @example
+   * toExamples(interactions, { ...options, catalogSize: manifest.catalog.ids.length });
+   */
   readonly catalogSize: number;
+  /**
+   * Ratings are standardized as (value − ratingMean) / ratingStd.
+   *
+   * @example
+   * toExamples(ratings, { ...options, feedback: 'rating', ratingMean: 3.5, ratingStd: 1.1 });
+   */
   readonly ratingMean: number;
+  /**
+   * See `ratingMean`.
+   *
+   * @example
+   * toExamples(ratings, { ...options, feedback: 'rating', ratingMean: 3.5, ratingStd: 1.1 });
+   */
   readonly ratingStd: number;
-  /** Implicit only: catalog negatives sampled per positive item. */
+  /**
+   * Implicit only: catalog negatives sampled per positive item.
+   *
+   * @example
+   * toExamples(interactions, { ...options, negativesPerPositive: 8 });
+   */
   readonly negativesPerPositive: number;
-  /** Implicit only: rows never to sample as negatives (e.g. the whole history). */
+  /**
+   * Implicit only: rows never to sample as negatives (e.g. the whole history).
+   *
+   * @example
+   * toExamples(interactions, { ...options, exclude: new Set(history.map((i) => i.item)) });
+   */
   readonly exclude?: ReadonlySet<number>;
-  /** Extra seed for negative sampling; the events themselves seed it too. */
+  /**
+   * Extra seed for negative sampling; the events themselves seed it too.
+   *
+   * @example
+   * toExamples(interactions, { ...options, seed: 7 });
+   */
   readonly seed?: number;
 }
 
@@ -54,6 +104,10 @@ export interface ExampleOptions {
  * one positive per item, weighted by its strongest event; items only shown
  * (impressions) are negatives; plus negatives sampled from the rest of the
  * catalog, seeded by the events so the result is reproducible.
+ *
+ * @example
+ * const examples = toExamples([{ item: 3, type: 'click', ts: Date.now() }], { feedback: 'implicit', catalogSize: 100, ratingMean: 0, ratingStd: 1, negativesPerPositive: 4 });
+ * console.log(examples.items.length, examples.y); // 1 positive + 4 sampled negatives
  */
 export function toExamples(interactions: readonly Interaction[], options: ExampleOptions): Examples {
   return options.feedback === 'rating' ? ratingExamples(interactions, options) : implicitExamples(interactions, options);

@@ -10,6 +10,7 @@ import type { SparseText, TextFeaturizerConfig } from '../text/featurize.js';
  * and fast enough to run per keystroke on any tfjs backend.
  */
 export interface IntentEncoderConfig {
+  /** How questions become hashed features. */
   readonly featurizer: TextFeaturizerConfig;
   /**
    * Rows of the embedding table (a power of two ≤ featurizer.buckets): bucket
@@ -29,15 +30,24 @@ export interface IntentEncoderConfig {
  * caller owns the tensors.
  */
 export interface SparseBatch {
+  /** Bucket ids, [size, width] int32. */
   readonly ids: tf.Tensor2D;
+  /** Their weights, [size, width]. */
   readonly weights: tf.Tensor2D;
+  /** Texts in the batch. */
   readonly size: number;
   /** The same ids and weights as plain arrays (row-major), for the embedding gradient. */
   readonly idArray: Int32Array;
+  /** `weights` as a plain array, row-major. */
   readonly weightArray: Float32Array;
 }
 
-/** Param order: embedding, MLP, then the classifier's two learned scalars (log temperature, sparse-prior weight). */
+/**
+ * Param order: embedding, MLP, then the classifier's two learned scalars (log temperature, sparse-prior weight).
+ *
+ * @example
+ * const specs = encoderSpecs(INTENT_ENCODER); // 7 params: embedding, MLP, temperature, prior weight
+ */
 export function encoderSpecs(config: IntentEncoderConfig): ParamSpec[] {
   const { dim, hidden } = config;
   return [
@@ -62,12 +72,22 @@ export function checkEncoderConfig(config: IntentEncoderConfig): void {
   if (!Number.isInteger(config.hidden) || config.hidden < 1 || config.hidden > 4096) throw new InvalidInputError('hidden', `must be an integer in 1..4096, got ${config.hidden}`);
 }
 
-/** Fresh encoder params; the caller owns them. */
+/**
+ * Fresh encoder params; the caller owns them.
+ *
+ * @example
+ * const params = initEncoder(INTENT_ENCODER, 1);
+ */
 export function initEncoder(config: IntentEncoderConfig, seed: number): tf.Tensor[] {
   return initParams(encoderSpecs(config), seed);
 }
 
-/** Packs featurized texts into a padded `SparseBatch` (caller owns the tensors). Empty texts embed to zero. */
+/**
+ * Packs featurized texts into a padded `SparseBatch` (caller owns the tensors). Empty texts embed to zero.
+ *
+ * @example
+ * const batch = toSparseBatch(['where is my order', 'refund'].map((t) => featurize(t, DEFAULT_FEATURIZER)));
+ */
 export function toSparseBatch(texts: readonly SparseText[]): SparseBatch {
   const width = Math.max(1, ...texts.map((t) => t.ids.length));
   const idArray = new Int32Array(texts.length * width);
@@ -151,7 +171,12 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
   return tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), -1, true), 1e-12)));
 }
 
-/** Encoder forward pass: [batch.size, dim] unit-norm embeddings. Differentiable in every encoder param. */
+/**
+ * Encoder forward pass: [batch.size, dim] unit-norm embeddings. Differentiable in every encoder param.
+ *
+ * @example
+ * const z = encode(params, batch); // [batch.size, dim], unit norm
+ */
 export function encode(params: Params, batch: SparseBatch): tf.Tensor2D {
   return tf.tidy(() => {
     const [emb, k0, b0, k1, b1] = params as tf.Tensor[];

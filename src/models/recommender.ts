@@ -4,13 +4,47 @@ import { initParams, type ParamSpec, type Params } from '../core/params.js';
 
 /** One item feature column, as the shop exports it. */
 export type FeatureSpec =
-  | { readonly name: string; readonly kind: 'categorical'; readonly vocab: readonly string[] }
-  | { readonly name: string; readonly kind: 'multi'; readonly vocab: readonly string[] }
-  | { readonly name: string; readonly kind: 'numeric'; readonly mean: number; readonly std: number };
+  | {
+      /** Column name, as in the items' feature records. */
+      readonly name: string;
+      /** One value per item, one-hot encoded. */
+      readonly kind: 'categorical';
+      /** The known values, in encoding order. */
+      readonly vocab: readonly string[];
+    }
+  | {
+      /** Column name. */
+      readonly name: string;
+      /** A list of values per item (tags), multi-hot encoded. */
+      readonly kind: 'multi';
+      /** The known values, in encoding order. */
+      readonly vocab: readonly string[];
+    }
+  | {
+      /** Column name. */
+      readonly name: string;
+      /** A number per item, standardized. */
+      readonly kind: 'numeric';
+      /** Mean used for standardizing. */
+      readonly mean: number;
+      /** Standard deviation used for standardizing. */
+      readonly std: number;
+    };
 
+/** What the shop's signal is: explicit `'rating'`s or `'implicit'` events (views, clicks, carts, purchases). */
 export type Feedback = 'rating' | 'implicit';
 
+/**
+ * The recommender's architecture: item features, embedding size, head layers and feedback kind.
+ *
+ * @example
+ * const config: RecommenderConfig = {
+ *   features: [{ name: 'category', kind: 'categorical', vocab: ['shoes', 'hats', 'bags'] }],
+ *   numIds: 0, dim: 16, hidden: [32], feedback: 'implicit', ratingMean: 0, ratingStd: 1,
+ * };
+ */
 export interface RecommenderConfig {
+  /** The item feature columns, in encoding order. */
   readonly features: readonly FeatureSpec[];
   /** Items with a learned id embedding (those seen in training); 0 for features only. */
   readonly numIds: number;
@@ -18,9 +52,11 @@ export interface RecommenderConfig {
   readonly dim: number;
   /** Hidden layer sizes of the user head. */
   readonly hidden: readonly number[];
+  /** Ratings or implicit events. */
   readonly feedback: Feedback;
   /** Ratings are standardized with these before the loss; scores are in that unit. */
   readonly ratingMean: number;
+  /** Standard deviation used with `ratingMean`. */
   readonly ratingStd: number;
   /**
    * The rating scale seen in training (rating bundles). The SDK rejects a
@@ -28,6 +64,7 @@ export interface RecommenderConfig {
    * visitor's adaptation. Absent in bundles without ratings.
    */
   readonly ratingMin?: number;
+  /** Upper end of the rating scale (see `ratingMin`). */
   readonly ratingMax?: number;
 }
 
@@ -41,7 +78,16 @@ export interface ItemInput {
   readonly known: tf.Tensor1D;
 }
 
+/**
+ * The recommender as three models over one parameter array: the item tower, the adapted head, and both composed.
+ *
+ * @example
+ * const rec = createRecommender(config);
+ * const params = rec.full.init(1); // [...tower, ...head]
+ * const headParams = params.slice(rec.towerSize);
+ */
 export interface Recommender {
+  /** The config it was built from. */
   readonly config: RecommenderConfig;
   /** Item features (+ id) → embedding. Changed only by the outer loop. */
   readonly tower: Model<ItemInput>;
@@ -49,10 +95,16 @@ export interface Recommender {
   readonly head: Model<tf.Tensor>;
   /** tower ∘ head over the concatenated params [...tower, ...head]. */
   readonly full: Model<ItemInput>;
+  /** How many of `full`'s params belong to the tower (the head's follow). */
   readonly towerSize: number;
 }
 
-/** Width of the dense feature vector: one-hot, multi-hot and numeric columns side by side. */
+/**
+ * Width of the dense feature vector: one-hot, multi-hot and numeric columns side by side.
+ *
+ * @example
+ * featureWidth([{ name: 'category', kind: 'categorical', vocab: ['a', 'b'] }, { name: 'price', kind: 'numeric', mean: 40, std: 25 }]); // 3
+ */
 export function featureWidth(features: readonly FeatureSpec[]): number {
   return features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.vocab.length), 0);
 }
@@ -64,6 +116,9 @@ export type ItemFeatures = Readonly<Record<string, string | readonly string[] | 
  * Encodes items' raw features as rows of one dense Float32Array. Unknown
  * categories and missing values encode as zeros (the item is then embedded by
  * its other features), so catalogs may grow after training.
+ *
+ * @example
+ * const feats = encodeItemFeatures(config.features, [{ category: 'shoes' }, { category: 'bags' }]);
  */
 export function encodeItemFeatures(features: readonly FeatureSpec[], items: readonly ItemFeatures[]): Float32Array {
   const width = featureWidth(features);
@@ -127,6 +182,13 @@ function applyHead(p: Params, emb: tf.Tensor): tf.Tensor {
   return tf.reshape(h, [-1]);
 }
 
+/**
+ * Builds the recommender (tower, head, full) for `config`.
+ *
+ * @example
+ * const rec = createRecommender(config);
+ * const scores = rec.head.apply(rec.head.init(1), tf.randomNormal([5, config.dim]));
+ */
 export function createRecommender(config: RecommenderConfig): Recommender {
   const specs = recommenderSpecs(config);
   const towerSize = specs.tower.length;

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 /**
  * The attune checkout this code runs from: the nearest folder above this file
  * whose package.json is named "attune". Works from src/ (tsx) and dist/ alike.
+ *
+ * @example
+ * const demoBundle = join(repoRoot(), 'demo/public/bundles/shop');
  */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -17,7 +20,13 @@ export function repoRoot(): string {
   }
 }
 
-/** The shared data folder: `$ATTUNE_DATA`, else `<repo>/../shared/data`. */
+/**
+ * The shared data folder: `$ATTUNE_DATA`, else `<repo>/../shared/data`.
+ *
+ * @example
+ * process.env.ATTUNE_DATA = '/mnt/datasets';
+ * console.log(dataRoot()); // '/mnt/datasets'
+ */
 export function dataRoot(): string {
   return process.env.ATTUNE_DATA ? resolve(process.env.ATTUNE_DATA) : resolve(repoRoot(), '../shared/data');
 }

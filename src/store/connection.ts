@@ -18,10 +18,26 @@ export interface Connection {
   close(): void;
 }
 
+/**
+ * Options of `createIdbStore`.
+ *
+ * @example
+ * const store = await createIdbStore('attune-shop', { openTimeoutMs: 5000, retention: { maxEvents: 2000 } });
+ */
 export interface IdbStoreOptions extends StoreOptions {
-  /** Give up opening after this long (an upgrade blocked by a tab that never closes would hang forever). Default 10 s. */
+  /**
+   * Give up opening after this long (an upgrade blocked by a tab that never closes would hang forever). Default 10 s.
+   *
+   * @example
+   * await createIdbStore('attune', { openTimeoutMs: 3000 });
+   */
   readonly openTimeoutMs?: number;
-  /** Called when our open waits on another tab holding an older version. */
+  /**
+   * Called when our open waits on another tab holding an older version.
+   *
+   * @example
+   * await createIdbStore('attune', { onBlocked: () => (notice.textContent = 'Close other tabs of this shop to finish the update') });
+   */
   readonly onBlocked?: () => void;
 }
 

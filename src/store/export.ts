@@ -10,10 +10,20 @@ import { retentionLimits, type AdaptationInfo, type Retention, type StorageKind,
  * changes meaning, add fields freely.
  */
 export const VISITOR_DATA_FORMAT = 'attune-visitor-data';
+/** Version of the VisitorData format; bumped when a field changes meaning. */
 export const VISITOR_DATA_FORMAT_VERSION = 1;
 
+/**
+ * What `exportData()` returns: everything attune keeps about the visitor on this device (docs/privacy.md).
+ *
+ * @example
+ * const data = await p.exportData();
+ * const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+ */
 export interface VisitorData {
+  /** Always `'attune-visitor-data'`. */
   readonly format: typeof VISITOR_DATA_FORMAT;
+  /** The format version (VISITOR_DATA_FORMAT_VERSION). */
   readonly formatVersion: typeof VISITOR_DATA_FORMAT_VERSION;
   /** ISO 8601 time of the export. */
   readonly exportedAt: string;
@@ -26,13 +36,27 @@ export interface VisitorData {
   /** The `consent` option: false means nothing was written to the device. */
   readonly consent: boolean;
   /** The retention limits in force; null means unlimited. */
-  readonly retention: { readonly maxEvents: number | null; readonly maxAgeDays: number | null };
+  readonly retention: {
+    /** Most events kept, or null for no limit. */
+    readonly maxEvents: number | null;
+    /** Oldest event age kept in days, or null for no limit. */
+    readonly maxAgeDays: number | null;
+  };
   /** Every stored event, oldest first, exactly as stored. */
   readonly events: StoredEvent[];
   /** The adaptation behind the current recommendations (null before the first one). */
   readonly lastAdaptation: AdaptationInfo | null;
   /** Cached adapted head params, one per bundle version, in manifest order, as plain numbers. */
-  readonly adapted: { readonly bundleVersion: string; readonly fingerprint: string; readonly info: AdaptationInfo; readonly params: number[][] }[];
+  readonly adapted: {
+    /** The bundle version the params were adapted for. */
+    readonly bundleVersion: string;
+    /** Identifies the events they were adapted on. */
+    readonly fingerprint: string;
+    /** How the adaptation went. */
+    readonly info: AdaptationInfo;
+    /** The adapted head params, as plain number arrays in manifest order. */
+    readonly params: number[][];
+  }[];
   /** `backend: 'auto'` measurements stored for this device (they describe the browser and GPU, not behaviour). */
   readonly backendChoices: BackendChoice[];
 }

@@ -9,6 +9,10 @@ export type { IdbStoreOptions } from './connection.js';
  * Opens (creating or upgrading) the IndexedDB database `dbName` and returns a
  * Store on it. Rejects with a StorageError when IndexedDB is missing or the
  * database cannot be opened, so the caller can fall back to memory.
+ *
+ * @example
+ * const store = await createIdbStore('attune', { retention: { maxEvents: 1000 } });
+ * await store.events.add({ type: 'view', itemId: 'sku-1', timestamp: Date.now() });
  */
 export async function createIdbStore(dbName: string, options: IdbStoreOptions = {}): Promise<Store> {
   const connection = createConnection(dbName, options);

@@ -6,6 +6,10 @@ const byTime = (a: StoredEvent, b: StoredEvent): number => a.timestamp - b.times
 /**
  * A store that lives only as long as the page: the fallback when IndexedDB is
  * unavailable, and the reference the IndexedDB store is tested against.
+ *
+ * @example
+ * const store = createMemoryStore({ retention: { maxEvents: 100 } });
+ * console.log(store.kind); // 'memory'
  */
 export function createMemoryStore(options: StoreOptions = {}): Store {
   const { maxEvents, maxAgeMs } = retentionLimits(options.retention);

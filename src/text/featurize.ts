@@ -14,11 +14,14 @@ export interface TextFeaturizerConfig {
   readonly charWeight: number;
 }
 
+/** The featurizer settings attune trains with unless told otherwise: 16384 buckets, word 1–2-grams, char 3–5-grams, half the weight each. */
 export const DEFAULT_FEATURIZER: TextFeaturizerConfig = { buckets: 1 << 14, wordNgrams: [1, 2], charNgrams: [3, 5], charWeight: 0.5 };
 
 /** One text as a sparse vector: distinct bucket ids and their weights (L2 norm 1 unless the text is empty). */
 export interface SparseText {
+  /** Distinct bucket ids, ascending. */
   readonly ids: Int32Array;
+  /** The weight of each id. */
   readonly weights: Float32Array;
 }
 
@@ -73,6 +76,9 @@ function addCounts(into: Map<number, number>, features: readonly string[], bucke
  * Featurizes one text: hashed word and char n-grams, sublinear counts, times
  * the per-bucket `idf` when given (TF-IDF), L2-normalized. Pure and
  * deterministic; runs the same in Node and the browser.
+ *
+ * @example
+ * const { ids, weights } = featurize('Where is my order?', DEFAULT_FEATURIZER);
  */
 export function featurize(text: string, config: TextFeaturizerConfig, idf?: Float32Array): SparseText {
   const { words, chars } = textFeatures(text, config);
@@ -98,6 +104,10 @@ export function featurize(text: string, config: TextFeaturizerConfig, idf?: Floa
 /**
  * Inverse document frequency per bucket over a corpus: log((N + 1) / (df + 1)) + 1
  * (scikit-learn's smooth idf), so unseen buckets get the largest weight.
+ *
+ * @example
+ * const idf = computeIdf(['where is my order', 'how do I return shoes'], DEFAULT_FEATURIZER);
+ * const v = featurize('return my order', DEFAULT_FEATURIZER, idf);
  */
 export function computeIdf(texts: readonly string[], config: TextFeaturizerConfig): Float32Array {
   const df = new Float32Array(config.buckets);

@@ -11,12 +11,22 @@ const MARKS = /[\u0300-\u036f]/g;
 // Anything that is not a letter or digit separates tokens.
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 
-/** Lower-cased, accent-free, punctuation-free text with single spaces. */
+/**
+ * Lower-cased, accent-free, punctuation-free text with single spaces.
+ *
+ * @example
+ * normalizeText("  Café — what's NEW?! "); // 'cafe whats new'
+ */
 export function normalizeText(text: string): string {
   return text.normalize('NFKD').replace(MARKS, '').toLowerCase().replace(APOSTROPHES, '').replace(SEPARATORS, ' ').trim();
 }
 
-/** The words of `text` after normalization. */
+/**
+ * The words of `text` after normalization.
+ *
+ * @example
+ * tokenize("Hasn't it shipped?"); // ['hasnt', 'it', 'shipped']
+ */
 export function tokenize(text: string): string[] {
   const norm = normalizeText(text);
   return norm.length === 0 ? [] : norm.split(' ');

@@ -1,6 +1,6 @@
 import type { LoadedBundle } from '../bundle/read.js';
 import type { BackendAttempt, BackendName } from '../engine/backends.js';
-import type { BackendChoice, Engine, EngineMemory } from '../engine/engine.js';
+import type { BackendChoice, Engine, EngineMemory, WarmUpProgress } from '../engine/engine.js';
 import { BackendError } from '../errors.js';
 import { fromWire, type EngineMethod, type WorkerInit, type WorkerReply } from './protocol.js';
 
@@ -9,6 +9,8 @@ export interface WorkerEngineOptions extends Omit<WorkerInit, 'type' | 'bundle'>
   readonly url: string | URL;
   /** How long the script may take to load before attune gives up on the worker. */
   readonly loadTimeoutMs?: number;
+  /** Warm-up steps the worker reports while it builds the engine. */
+  readonly onProgress?: (progress: WarmUpProgress) => void;
 }
 
 /** Waits for the worker's first reply of one of `types`; rejects on a load error or after `timeoutMs`. */
@@ -43,17 +45,22 @@ function firstReply(worker: Worker, types: readonly WorkerReply['type'][], timeo
  * engine cannot start, so the caller can fall back to running inline.
  */
 export async function createWorkerEngine(bundle: LoadedBundle, options: WorkerEngineOptions): Promise<Engine> {
-  const { url, loadTimeoutMs = 15_000, ...init } = options;
+  const { url, loadTimeoutMs = 15_000, onProgress, ...init } = options;
   let worker: Worker;
   try {
     worker = new Worker(url, { type: 'module', name: 'attune' });
   } catch (error) {
     throw new BackendError(`attune's worker could not be created (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
+  const progress = (event: MessageEvent<WorkerReply>): void => {
+    if (event.data.type === 'progress') onProgress?.(event.data.progress);
+  };
   try {
     await firstReply(worker, ['loaded'], loadTimeoutMs);
+    worker.addEventListener('message', progress);
     worker.postMessage({ ...init, type: 'init', bundle } satisfies WorkerInit);
     const ready = await firstReply(worker, ['ready', 'failed'], 24 * 3600_000);
+    worker.removeEventListener('message', progress);
     if (ready.type === 'failed') throw fromWire(ready.error);
     if (ready.type !== 'ready') throw new BackendError('unexpected reply from the worker');
     return proxy(worker, ready.backend, ready.attempts, ready.choice);
@@ -63,8 +70,9 @@ export async function createWorkerEngine(bundle: LoadedBundle, options: WorkerEn
   }
 }
 
-function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAttempt[], choice: BackendChoice | null): Engine {
+function proxy(worker: Worker, first: BackendName, startAttempts: readonly BackendAttempt[], choice: BackendChoice | null): Engine {
   let backend = first;
+  let attempts = startAttempts;
   let lost: readonly BackendName[] = [];
   let nextId = 1;
   let crashed: BackendError | null = null;
@@ -76,6 +84,7 @@ function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAtt
     pending.delete(reply.id);
     backend = reply.backend;
     lost = reply.lost;
+    if (reply.attempts) attempts = reply.attempts;
     if (reply.type === 'result') waiter?.resolve(reply.value);
     else waiter?.reject(fromWire(reply.error));
   });
@@ -101,7 +110,9 @@ function proxy(worker: Worker, first: BackendName, attempts: readonly BackendAtt
     get lost() {
       return lost;
     },
-    attempts,
+    get attempts() {
+      return attempts;
+    },
     choice,
     adapt: (support, options) => call('adapt', support, options),
     useParams: (values) => call('useParams', values),

@@ -1,3 +1,4 @@
+import type { BackendAttempt } from '../engine/backends.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createChoiceCache } from '../store/backend-choice.js';
 import { toWire, type WorkerCall, type WorkerInit, type WorkerReply } from './protocol.js';
@@ -23,12 +24,16 @@ async function init(message: WorkerInit): Promise<void> {
       choose: message.choose,
       ...(message.wasmPaths === undefined ? {} : { wasmPaths: message.wasmPaths }),
       ...(cache ? { cache } : {}),
+      onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
     });
     scope.postMessage({ type: 'ready', backend: engine.backend, attempts: engine.attempts, choice: engine.choice });
   } catch (error) {
     scope.postMessage({ type: 'failed', error: toWire(error) });
   }
 }
+
+/** After a backend was lost, every attempt so far (the page's `diagnostics()` lists the loss too); before, nothing extra. */
+const afterLoss = (target: Engine): { attempts?: readonly BackendAttempt[] } => (target.lost?.length ? { attempts: target.attempts } : {});
 
 async function call(message: WorkerCall): Promise<void> {
   const { id, method, args } = message;
@@ -38,9 +43,9 @@ async function call(message: WorkerCall): Promise<void> {
     const value: unknown =
       method === 'dispose' ? (target.dispose(), (engine = null), undefined) : await (target[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     // Copied, never transferred: on the cpu backend `data()` hands out the tensor's own storage.
-    scope.postMessage({ type: 'result', id, backend: target.backend, lost: target.lost ?? [], value });
+    scope.postMessage({ type: 'result', id, backend: target.backend, lost: target.lost ?? [], ...afterLoss(target), value });
   } catch (error) {
-    scope.postMessage({ type: 'error', id, backend: engine?.backend ?? 'cpu', lost: engine?.lost ?? [], error: toWire(error) });
+    scope.postMessage({ type: 'error', id, backend: engine?.backend ?? 'cpu', lost: engine?.lost ?? [], ...(engine ? afterLoss(engine) : {}), error: toWire(error) });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LoadedBundle } from '../bundle/read.js';
 import type { BackendAttempt, BackendName } from '../engine/backends.js';
-import type { BackendChoice } from '../engine/auto.js';
+import type { BackendChoice, WarmUpProgress } from '../engine/auto.js';
 import { AttuneError, BackendError, BundleError, DisposedError, InvalidInputError, StorageError, type BundleErrorCode } from '../errors.js';
 import type { WasmPaths } from '../engine/wasm-paths.js';
 
@@ -39,10 +39,11 @@ export interface WireError {
 
 export type WorkerReply =
   | { readonly type: 'loaded' }
+  | { readonly type: 'progress'; readonly progress: WarmUpProgress }
   | { readonly type: 'ready'; readonly backend: BackendName; readonly attempts: readonly BackendAttempt[]; readonly choice: BackendChoice | null }
   | { readonly type: 'failed'; readonly error: WireError }
-  | { readonly type: 'result'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly value: unknown }
-  | { readonly type: 'error'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly error: WireError };
+  | { readonly type: 'result'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly attempts?: readonly BackendAttempt[]; readonly value: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly backend: BackendName; readonly lost: readonly BackendName[]; readonly attempts?: readonly BackendAttempt[]; readonly error: WireError };
 
 export function toWire(error: unknown): WireError {
   if (error instanceof InvalidInputError) return { name: error.name, code: error.code, message: error.message, field: error.field };

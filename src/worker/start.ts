@@ -1,6 +1,6 @@
 import type { LoadedBundle } from '../bundle/read.js';
 import type { BackendName } from '../engine/backends.js';
-import { createEngine, type Engine } from '../engine/engine.js';
+import { createEngine, type Engine, type WarmUpProgress } from '../engine/engine.js';
 import { defaultWasmPaths, type WasmPaths } from '../engine/wasm-paths.js';
 import { createChoiceCache } from '../store/backend-choice.js';
 import { createWorkerEngine } from './client.js';
@@ -16,6 +16,8 @@ export interface StartOptions {
   readonly cacheDb: string | undefined;
   readonly worker: boolean;
   readonly workerUrl: string | URL | undefined;
+  /** Warm-up steps; after a worker fallback the inline engine reports its own from the start. */
+  readonly onProgress?: ((progress: WarmUpProgress) => void) | undefined;
 }
 
 export interface StartedEngine {
@@ -60,6 +62,7 @@ const why = (error: unknown): string => (error instanceof Error ? error.message 
  */
 export async function startEngine(bundle: LoadedBundle, options: StartOptions): Promise<StartedEngine> {
   const { backend, choose, cacheDb } = options;
+  const onProgress = options.onProgress ? { onProgress: options.onProgress } : {};
   const wasmPaths = absolute(options.wasmPaths);
   let workerFallback: string | undefined;
   if (options.worker) {
@@ -70,7 +73,7 @@ export async function startEngine(bundle: LoadedBundle, options: StartOptions): 
       try {
         const base = pageBase();
         const href = base === undefined ? String(url) : new URL(String(url), base).href;
-        const engine = await createWorkerEngine(bundle, { url: href, backend, choose, ...(wasmPaths === undefined ? {} : { wasmPaths }), ...(cacheDb === undefined ? {} : { cacheDb }) });
+        const engine = await createWorkerEngine(bundle, { url: href, backend, choose, ...(wasmPaths === undefined ? {} : { wasmPaths }), ...(cacheDb === undefined ? {} : { cacheDb }), ...onProgress });
         return { engine, mode: 'worker' };
       } catch (error) {
         workerFallback = why(error);
@@ -78,6 +81,6 @@ export async function startEngine(bundle: LoadedBundle, options: StartOptions): 
     }
   }
   const cache = cacheDb === undefined ? undefined : createChoiceCache(cacheDb);
-  const engine = await createEngine(bundle, { backend, choose, ...(wasmPaths === undefined ? {} : { wasmPaths }), ...(cache ? { cache } : {}) });
+  const engine = await createEngine(bundle, { backend, choose, ...(wasmPaths === undefined ? {} : { wasmPaths }), ...(cache ? { cache } : {}), ...onProgress });
   return workerFallback === undefined ? { engine, mode: 'inline' } : { engine, mode: 'inline', workerFallback };
 }

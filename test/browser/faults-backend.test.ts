@@ -4,10 +4,12 @@
  * with the same events and scores like cpu; the page hears a `backend-lost`
  * error event and nothing uncaught. The wasm binaries failing to load → cpu.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserPool } from './harness.js';
 import { openSdkPage, type SdkPage } from './sdk-page.js';
+import { contradictingPlan } from '../shared/overfit.js';
 
 /** Same tolerance as backends.test.ts: float32 sums in another order. */
 const ATOL = 1e-3;
@@ -116,6 +118,7 @@ describe('GPU lost mid-session', () => {
     const after = await carryOn(session.page);
     expect(after.d.mode).toBe('worker');
     expect(after.d.backend).toBe('wasm');
+    expect(after.d.attempts.some((a) => a.name === 'webgl' && !a.ok && /lost mid-session/.test(a.reason ?? ''))).toBe(true);
     expect(after.errors).toContain('backend-lost');
     expect(after.events).toBe(5);
     expectCloseToCpu(after.ranked, reference);
@@ -144,6 +147,7 @@ describe('GPU lost mid-session', () => {
     const after = await carryOn(session.page);
     expect(after.d.mode).toBe('worker');
     expect(after.d.backend).toBe('wasm');
+    expect(after.d.attempts.some((a) => a.name === 'webgpu' && !a.ok && /lost mid-session/.test(a.reason ?? ''))).toBe(true);
     expect(after.errors).toContain('backend-lost');
     expect(after.events).toBe(5);
     expectCloseToCpu(after.ranked, reference);
@@ -180,24 +184,27 @@ describe('wasm binaries fail to load', () => {
 });
 
 describe('safe adaptation in the worker', () => {
-  it('heldOutCheck reaches the worker engine: 5 clicks across categories keep θ0 and say why; without it they adapt', async () => {
+  it('the held-out check (on by default) reaches the worker engine: events crafted to overfit keep θ0 and say why; with heldOutCheck: false they adapt', async () => {
+    const catalog = JSON.parse(readFileSync('demo/public/shop/catalog.json', 'utf8')) as { id: string; category: string }[];
+    const inCategory = (c: string): string[] => catalog.filter((p) => p.category === c).map((p) => p.id);
+    const plan = contradictingPlan(inCategory('electronics'), inCategory('books'));
     const session = await openSdkPage(await pool.browserFor('nogpu'), pool.server.origin);
-    const run = (heldOutCheck: boolean) =>
-      session.page.evaluate(async ({ heldOutCheck, T0 }) => {
-        const { catalog } = await window.h.create({ backend: 'cpu', heldOutCheck, dbName: `held-out-${heldOutCheck}` });
+    const run = (heldOutCheck: boolean | undefined) =>
+      session.page.evaluate(async ({ heldOutCheck, plan, T0 }) => {
+        await window.h.create({ backend: 'cpu', dbName: `held-out-${String(heldOutCheck)}`, ...(heldOutCheck === undefined ? {} : { heldOutCheck }) });
         const errors: string[] = [];
         (window.h.p as unknown as { on(t: string, l: (e: { message: string }) => void): void }).on('error', (e) => errors.push(e.message));
-        for (let i = 0; i < 5; i++) await window.h.p.track({ type: 'click', itemId: catalog[i], timestamp: T0 + i });
+        for (const [i, e] of plan.entries()) await window.h.p.track({ ...e, timestamp: T0 + i });
         await window.h.p.recommend({ k: 5 });
         const d = await (window.h.p as unknown as { diagnostics(): Promise<{ mode: string }> }).diagnostics();
         const stats = await window.h.p.stats();
         await window.h.p.dispose();
         return { mode: d.mode, adapted: stats.lastAdaptation !== null, errors };
-      }, { heldOutCheck, T0 });
-    const strict = await run(true);
-    expect(strict.mode).toBe('worker');
-    expect(strict.adapted).toBe(false);
-    expect(strict.errors.join('\n')).toMatch(/held-out events of the visitor worse/);
+      }, { heldOutCheck, plan, T0 });
+    const checked = await run(undefined);
+    expect(checked.mode).toBe('worker');
+    expect(checked.adapted).toBe(false);
+    expect(checked.errors.join('\n')).toMatch(/adapting made the ranking of \d+ held-out events of the visitor worse/);
     const plain = await run(false);
     expect(plain).toMatchObject({ mode: 'worker', adapted: true, errors: [] });
     session.guard.check();

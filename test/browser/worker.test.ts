@@ -75,6 +75,29 @@ describe('worker mode', () => {
   });
 });
 
+describe('onProgress in worker mode', () => {
+  it("forwards the worker's warm-up steps in order, then ready on the chosen backend", async () => {
+    const session = await openSdkPage(env.browser, env.server.origin);
+    const { log, backend, mode } = await session.page.evaluate(async () => {
+      const log: Record<string, unknown>[] = [];
+      await window.h.create({ dbName: 'progress-worker', onProgress: (e: Record<string, unknown>) => log.push({ ...e }) });
+      const out = { log, backend: window.h.p.backend, mode: (await (window.h.p as unknown as { diagnostics(): Promise<{ mode: string }> }).diagnostics()).mode };
+      await window.h.p.dispose();
+      return out;
+    });
+    expect(mode).toBe('worker');
+    const phases = log.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1]);
+    expect(phases).toEqual(['bundle', 'warm-up', 'ready']);
+    const warm = log.filter((e) => e.phase === 'warm-up');
+    // 'auto' on a fresh database: every backend measured (cpu first, the reference), then the winner started.
+    expect(warm.filter((e) => e.step === 'measure').map((e) => `${e.backend} ${e.index}/${e.total}`)).toEqual(['cpu 1/4', 'webgpu 2/4', 'webgl 3/4', 'wasm 4/4']);
+    expect(warm.at(-1)).toMatchObject({ step: 'start', backend });
+    expect(log.at(-1)).toEqual({ phase: 'ready', backend, mode: 'worker' });
+    session.guard.check();
+    await session.close();
+  });
+});
+
 describe("backend 'auto' choice cache", () => {
   it('measures once per bundle version and device, then reuses the choice from IndexedDB', async () => {
     const session = await openSdkPage(env.browser, env.server.origin);

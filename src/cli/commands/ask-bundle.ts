@@ -19,7 +19,7 @@ export const ASK_SETTINGS = {
 export async function buildAskBundle(root: string, force: boolean, settingsHash: (s: unknown) => Promise<string>): Promise<void> {
   const out = join(root, 'demo/public/bundles/ask');
   const faqJson = join(root, 'demo/public/ask/faq.json');
-  const hash = await settingsHash({ ask: ASK_SETTINGS, faq: SHOP_FAQ, oos: SHOP_OOS, generator: 'attune-ask-bundle/2' });
+  const hash = await settingsHash({ ask: ASK_SETTINGS, faq: SHOP_FAQ, oos: SHOP_OOS, generator: 'attune-ask-bundle/3' });
   const manifest = join(out, 'manifest.json');
   if (!force && [manifest, join(out, 'weights.bin'), faqJson].every(existsSync)) {
     try {

@@ -1,8 +1,19 @@
 import type { FeatureSpec } from '../../models/recommender.js';
 import type { Dataset, DatasetInteraction } from './dataset.js';
 
+/**
+ * Options of `compactDataset`.
+ *
+ * @example
+ * const compact = compactDataset(loadTaobao(), { maxVocab: 500 });
+ */
 export interface CompactOptions {
-  /** Keep at most this many values per categorical/multi feature (the most frequent; the rest encode as zeros). */
+  /**
+   * Keep at most this many values per categorical/multi feature (the most frequent; the rest encode as zeros).
+   *
+   * @example
+   * compactDataset(data, { maxVocab: 200 });
+   */
   readonly maxVocab?: number;
 }
 
@@ -14,6 +25,10 @@ export interface CompactOptions {
  * `maxIds: N` gives id embeddings to the N items with evidence while the
  * long tail is embedded from features, and the dense feature encoding stays
  * small. Interactions are remapped; nothing is dropped.
+ *
+ * @example
+ * const data = compactDataset(loadTaobao(), { maxVocab: 500 });
+ * const result = await trainRecommender(data, { maxIds: 5000 }); // ids for the 5000 most interacted items
  */
 export function compactDataset(data: Dataset, o: CompactOptions = {}): Dataset {
   const counts = new Float64Array(data.items.length);

@@ -2,13 +2,25 @@ import { DataError } from './errors.js';
 
 /** One parsed record and the (1-based) line it starts on. */
 export interface CsvRecord {
+  /** 1-based line the record starts on. */
   readonly line: number;
+  /** The record's fields, unquoted. */
   readonly cells: readonly string[];
 }
 
+/**
+ * A parsed CSV file: its header and records.
+ *
+ * @example
+ * const table = parseCsv('id,name\nsku-1,"Boots, brown"\n', 'items.csv');
+ * console.log(table.header, table.records[0]?.cells); // ['id', 'name'] ['sku-1', 'Boots, brown']
+ */
 export interface CsvTable {
+  /** The file name, used in errors. */
   readonly file: string;
+  /** Column names of the first line. */
   readonly header: readonly string[];
+  /** Every data record, in file order. */
   readonly records: readonly CsvRecord[];
 }
 
@@ -16,6 +28,9 @@ export interface CsvTable {
  * Parses RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line
  * breaks; LF and CRLF line ends; a UTF-8 byte-order mark is ignored; blank lines
  * are skipped. `file` only labels errors.
+ *
+ * @example
+ * const { header, records } = parseCsv(readFileSync('items.csv', 'utf8'), 'items.csv');
  */
 export function parseCsv(text: string, file: string): CsvTable {
   const rows = splitRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);

@@ -1,10 +1,13 @@
 import type { FeatureSpec, ItemFeatures } from '../../models/recommender.js';
 
+/** How a feature column encodes: `'categorical'`, `'multi'` (tags) or `'numeric'`. */
 export type FeatureKind = FeatureSpec['kind'];
 
 /** A declared feature column before its statistics are known. */
 export interface FeatureColumn {
+  /** Column name. */
   readonly name: string;
+  /** How it encodes. */
   readonly kind: FeatureKind;
 }
 
@@ -12,6 +15,9 @@ export interface FeatureColumn {
  * Derives each column's FeatureSpec from the items: vocabularies (most
  * frequent first, ties alphabetical, so the order is stable across runs) and
  * the mean / standard deviation of numeric columns over the items that have a value.
+ *
+ * @example
+ * deriveFeatures([{ name: 'category', kind: 'categorical' }, { name: 'price', kind: 'numeric' }], [{ category: 'shoes', price: 80 }, { category: 'hats', price: 20 }]);
  */
 export function deriveFeatures(columns: readonly FeatureColumn[], items: readonly ItemFeatures[]): FeatureSpec[] {
   return columns.map((c) => (c.kind === 'numeric' ? numericSpec(c.name, items) : vocabSpec(c.name, c.kind, items)));

@@ -12,15 +12,41 @@ const SUFFIXES: Readonly<Record<string, FeatureKind>> = {
   cat: 'categorical', categorical: 'categorical', multi: 'multi', num: 'numeric', numeric: 'numeric',
 };
 
+/**
+ * Paths of a dataset's CSV files.
+ *
+ * @example
+ * loadCsvDataset({ interactions: 'exports/events.csv', items: 'exports/products.csv' });
+ */
 export interface CsvFiles {
+  /** interactions.csv: one event or rating per row. */
   readonly interactions: string;
+  /** items.csv: one catalog item per row with its feature columns. */
   readonly items: string;
+  /** users.csv (optional): user attributes. */
   readonly users?: string;
 }
 
+/**
+ * Options of `loadCsvDataset`.
+ *
+ * @example
+ * loadCsvDataset('data/my-shop', { feedback: 'implicit', name: 'my-shop' });
+ */
 export interface LoadCsvOptions {
-  /** Override the feedback kind; default `rating` if any row is a rating, else `implicit`. */
+  /**
+   * Override the feedback kind; default `rating` if any row is a rating, else `implicit`.
+   *
+   * @example
+   * loadCsvDataset('data/my-shop', { feedback: 'implicit' }); // ratings ≥ 4 count as positives
+   */
   readonly feedback?: Feedback;
+  /**
+   * The dataset's name in bundles and reports; default: the folder's name.
+   *
+   * @example
+   * loadCsvDataset('data/my-shop', { name: 'shop-2026-05' });
+   */
   readonly name?: string;
 }
 
@@ -29,7 +55,12 @@ function readTable(path: string): CsvTable {
   return parseCsv(readFileSync(path, 'utf8'), path);
 }
 
-/** The standard file names inside a folder: interactions.csv, items.csv and (if present) users.csv. */
+/**
+ * The standard file names inside a folder: interactions.csv, items.csv and (if present) users.csv.
+ *
+ * @example
+ * const files = csvFilesIn('data/my-shop'); // { interactions: 'data/my-shop/interactions.csv', items: …, users?: … }
+ */
 export function csvFilesIn(dir: string): CsvFiles {
   const users = join(dir, 'users.csv');
   return { interactions: join(dir, 'interactions.csv'), items: join(dir, 'items.csv'), ...(existsSync(users) ? { users } : {}) };
@@ -128,6 +159,10 @@ function parseUsers(table: CsvTable): DatasetUser[] {
 /**
  * Loads a dataset in attune's generic CSV format (docs/data-format.md).
  * Throws a DataError naming the file, line and problem on malformed input.
+ *
+ * @example
+ * const data = loadCsvDataset('data/my-shop');
+ * console.log(summarizeDataset(data));
  */
 export function loadCsvDataset(files: CsvFiles | string, options: LoadCsvOptions = {}): Dataset {
   const paths = typeof files === 'string' ? csvFilesIn(files) : files;

@@ -19,12 +19,22 @@ export const TAOBAO_BEHAVIORS: Readonly<Record<string, EventType>> = { pv: 'view
 
 const FILE = 'UserBehavior.csv';
 
-/** Where the Taobao sample is expected: `<data root>/taobao-userbehavior-sample`. */
+/**
+ * Where the Taobao sample is expected: `<data root>/taobao-userbehavior-sample`.
+ *
+ * @example
+ * console.log(taobaoDir()); // '<data root>/taobao-userbehavior-sample'
+ */
 export function taobaoDir(): string {
   return join(dataRoot(), 'taobao-userbehavior-sample');
 }
 
-/** True when `dir` holds UserBehavior.csv. */
+/**
+ * True when `dir` holds UserBehavior.csv.
+ *
+ * @example
+ * if (!hasTaobao()) console.log('download UserBehavior.csv from https://tianchi.aliyun.com/dataset/649');
+ */
 export function hasTaobao(dir = taobaoDir()): boolean {
   return existsSync(join(dir, FILE));
 }
@@ -84,6 +94,9 @@ function usableLines(text: string, truncated: boolean): { line: string; n: numbe
  * categorical feature, `category` (an item's first category wins if a later
  * line disagrees); timestamps become milliseconds; behaviors map through
  * TAOBAO_BEHAVIORS. Throws a DataError naming file, line and problem.
+ *
+ * @example
+ * const data = compactDataset(loadTaobao(), { maxVocab: 500 });
  */
 export function loadTaobao(dir = taobaoDir(), options: TaobaoOptions = {}): Dataset {
   const file = join(dir, FILE);

@@ -10,6 +10,9 @@ import type { Scorer } from './types.js';
 /**
  * Reads an in-memory bundle through the SDK's own loader (sizes and SHA-256
  * checked), as a browser would after downloading it.
+ *
+ * @example
+ * const loaded = await loadEncodedBundle(await encodeBundle(input));
  */
 export function loadEncodedBundle(bundle: EncodedBundle): Promise<LoadedBundle> {
   const serve = async (url: string | URL | Request): Promise<Response> => {
@@ -37,16 +40,32 @@ export interface EngineScorerOptions {
   readonly family: 'meta' | 'baseline';
   /** False: score with θ0 only (the "no adaptation" global model). */
   readonly adapt: boolean;
+  /** The SDK's safe-adaptation check (`heldOutCheck`, engine/held-out.ts); default true, as in the SDK. */
+  readonly heldOut?: boolean;
 }
 
 /**
  * Scores users exactly as the browser SDK does: the bundle goes through the
  * SDK's loader, the engine (src/engine, cpu backend here) adapts the head on
  * the support set that `buildSupport` makes of the visitor's most recent
- * `inner.maxSupport` events, and scores the catalog. Only storage and the
- * backend differ from a visitor's page.
+ * `inner.maxSupport` events, keeps θ0 when the held-out check refuses the
+ * adaptation (as the SDK does by default), and scores the catalog. Only
+ * storage and the backend differ from a visitor's page.
+ *
+ * @example
+ * const scorer = await engineScorer(await bundleOf(data, result), { name: 'reptile', family: 'meta', adapt: true });
+ * const scores = await scorer.score(user.support);
+ * scorer.dispose();
  */
-export async function engineScorer(bundle: EncodedBundle, o: EngineScorerOptions): Promise<Scorer & { readonly engine: Engine }> {
+export async function engineScorer(
+  bundle: EncodedBundle,
+  o: EngineScorerOptions,
+): Promise<
+  Scorer & {
+    /** The SDK engine doing the work (cpu backend). */
+    readonly engine: Engine;
+  }
+> {
   const loaded = await loadEncodedBundle(bundle);
   const engine = await createEngine(loaded, { backend: ['cpu'] });
   const { manifest } = loaded;
@@ -65,7 +84,7 @@ export async function engineScorer(bundle: EncodedBundle, o: EngineScorerOptions
         const recent = ordered.slice(-manifest.inner.maxSupport);
         const history = new Set(ordered.map((e) => e.item));
         const examples = buildSupport(asStoredEvents(recent, ids), manifest, rows, history);
-        if (examples.items.length > 0) await engine.adapt(examples);
+        if (examples.items.length > 0) await engine.adapt(examples, { heldOut: o.heldOut ?? true });
       }
       return Float32Array.from(await engine.scoreRows(allRows));
     },

@@ -15,8 +15,19 @@ export const META_METHODS: readonly string[] = ['maml', 'fomaml', 'reptile', 'me
  * Trains the recommender on a split's training interactions only (the
  * meta-train users; for item cold-start without the new items), with every
  * user in training (validation/test users are the split's own).
+ *
+ * @example
+ * const { data: trainData, result } = await trainOnSplit(split, { algorithm: 'fomaml', iterations: 200 });
  */
-export async function trainOnSplit(split: EvalSplit, options: TrainOptions): Promise<{ data: Dataset; result: TrainResult }> {
+export async function trainOnSplit(
+  split: EvalSplit,
+  options: TrainOptions,
+): Promise<{
+  /** The training dataset (meta-train users only). */
+  data: Dataset;
+  /** The training run; the caller disposes its tensors. */
+  result: TrainResult;
+}> {
   const data: Dataset = { ...split.data, interactions: split.train };
   const result = await trainRecommender(data, { ...options, holdout: 0, evalUsers: 0 });
   return { data, result };
@@ -29,7 +40,13 @@ export interface BundleOverrides {
   readonly freshHeadSeed?: number;
 }
 
-/** The bundle a training run would ship, in memory, optionally with another inner rate or a fresh head. */
+/**
+ * The bundle a training run would ship, in memory, optionally with another inner rate or a fresh head.
+ *
+ * @example
+ * const bundle = await bundleOf(data, result, { lr: 0.1 });
+ * const scorer = await engineScorer(bundle, { name: 'fomaml@lr0.1', family: 'meta', adapt: true });
+ */
 export async function bundleOf(data: Dataset, result: TrainResult, o: BundleOverrides = {}): Promise<EncodedBundle> {
   const model = createRecommender(result.config);
   const fresh = o.freshHeadSeed === undefined ? null : initParams(model.head.specs, o.freshHeadSeed);

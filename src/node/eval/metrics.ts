@@ -22,6 +22,9 @@ export function latestRatings(interactions: readonly Interaction[]): { items: nu
  * query items are ranked, so nDCG@10 with fewer than 10 items ranks them all.
  * Ties in score put the lower catalog row first. Returns `{}` when the query
  * holds no rating.
+ *
+ * @example
+ * ratingMetrics(scores, user.query); // { mae, rmse, ndcg1, ndcg3, ndcg10 } over the query's ratings
  */
 export function ratingMetrics(scores: ArrayLike<number>, query: readonly Interaction[]): UserMetrics {
   const { items, ratings } = latestRatings(query);
@@ -91,6 +94,9 @@ export interface RankingOptions {
  *   DCG@10 (min(10, #relevant) hits at the top).
  *
  * Returns `{}` when the user has no relevant item (both are undefined).
+ *
+ * @example
+ * rankingMetrics(scores, user.support, user.query, { positive: (e) => e.type === 'purchase' });
  */
 export function rankingMetrics(
   scores: ArrayLike<number>,

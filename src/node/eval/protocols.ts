@@ -7,9 +7,18 @@ import type { EvalSplit, EvalUser } from './types.js';
 /** The support sizes the user cold-start protocol reports by default. */
 export const DEFAULT_KS: readonly number[] = [1, 3, 5, 10, 20];
 
+/**
+ * Users split once per run into meta-train, validation and test groups.
+ *
+ * @example
+ * const groups = splitUserGroups(data, 1); // 80 / 10 / 10
+ */
 export interface UserGroups {
+  /** Users methods may train on. */
   readonly train: readonly string[];
+  /** Users for choosing hyperparameters. */
   readonly validation: readonly string[];
+  /** Users the metrics are reported on. */
   readonly test: readonly string[];
 }
 
@@ -17,6 +26,9 @@ export interface UserGroups {
  * Splits users into meta-train / validation / test by a seeded shuffle
  * (default 80/10/10). Every protocol of one run uses the same groups, so a
  * method is trained once and judged on users it never saw.
+ *
+ * @example
+ * const { train, validation, test } = splitUserGroups(data, 1, [0.2, 0.2]);
  */
 export function splitUserGroups(data: Dataset, seed: number, fractions: readonly [number, number] = [0.1, 0.1]): UserGroups {
   const users = shuffle([...new Set(data.interactions.map((e) => e.user))].sort(), createRng(seed ^ 0xe7a1));
@@ -63,6 +75,9 @@ export function firstK(events: readonly Interaction[], k: number, counted: (e: I
  * interactions as support. The query is what comes after the first `queryAfter`
  * counted items (default K; the runner passes the largest K), so every K is
  * judged on the same later interactions and the points of a K curve compare.
+ *
+ * @example
+ * const split = userColdStart(data, splitUserGroups(data, 1), 5); // support: each test user's first 5 counted items
  */
 export function userColdStart(data: Dataset, groups: UserGroups, k: number, queryAfter = k): EvalSplit {
   if (queryAfter < k) throw new InvalidInputError('queryAfter', `must be at least K (${k}), got ${queryAfter}`);
@@ -93,6 +108,9 @@ export const MELU_QUERY = 10;
  * Protocol (b), MeLU's (Lee et al. 2019): validation/test users with 13–100
  * ratings; 10 of their ratings, drawn at random (seeded per user), are the
  * query, the rest the support. Rating data only.
+ *
+ * @example
+ * const split = meluProtocol(loadMovielens(), splitUserGroups(data, 1), 1);
  */
 export function meluProtocol(data: Dataset, groups: UserGroups, seed: number): EvalSplit {
   if (data.feedback !== 'rating') throw new InvalidInputError('protocol', 'the MeLU protocol needs explicit ratings');
@@ -109,8 +127,21 @@ export function meluProtocol(data: Dataset, groups: UserGroups, seed: number): E
   return { protocol: 'melu', data, train: trainInteractions(data, groups), validation: users(groups.validation), test: users(groups.test) };
 }
 
-/** Items whose first interaction (by anyone) comes after the `1 − newFraction` quantile of first-seen times. */
-export function newItemsByTime(data: Dataset, newFraction: number): { items: Set<number>; cutoff: number } {
+/**
+ * Items whose first interaction (by anyone) comes after the `1 − newFraction` quantile of first-seen times.
+ *
+ * @example
+ * const { items, cutoff } = newItemsByTime(data, 0.2); // the 20% of items seen last
+ */
+export function newItemsByTime(
+  data: Dataset,
+  newFraction: number,
+): {
+  /** Rows of the new items. */
+  items: Set<number>;
+  /** Items first seen after this time (ms) are new. */
+  cutoff: number;
+} {
   const first = new Map<number, number>();
   for (const e of data.interactions) first.set(e.itemIndex, Math.min(first.get(e.itemIndex) ?? Infinity, e.ts));
   const times = [...first.values()].sort((a, b) => a - b);
@@ -125,6 +156,9 @@ export function newItemsByTime(data: Dataset, newFraction: number): { items: Set
  * alone. A validation/test user's support is their interactions with
  * existing items (at least `minSupport` counted ones), the query their
  * interactions with new items.
+ *
+ * @example
+ * const split = itemColdStart(data, splitUserGroups(data, 1), { newFraction: 0.2, minSupport: 3 });
  */
 export function itemColdStart(data: Dataset, groups: UserGroups, o: { newFraction: number; minSupport: number }): EvalSplit {
   const { items: newItems, cutoff } = newItemsByTime(data, o.newFraction);

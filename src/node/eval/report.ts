@@ -90,6 +90,9 @@ function table(rows: readonly MethodResult[]): string {
 /**
  * Markdown tables, one per protocol and K: rows are methods, columns the
  * metrics as `mean [lo, hi]` (95% bootstrap interval over test users).
+ *
+ * @example
+ * console.log(markdownTable(report.results));
  */
 export function markdownTable(results: readonly MethodResult[]): string {
   return groupResults(results)
@@ -115,6 +118,9 @@ function chartsToDraw(results: readonly MethodResult[]): { protocol: string; met
  * Writes an evaluation to `dir` (created if missing): `results.json`
  * (`{ meta, results }`), `results.md` (a header and `markdownTable`), and
  * `<protocol>-<metric>-vs-k.svg` for every metric measured at several K.
+ *
+ * @example
+ * const written = writeReport('results/ml-100k', report.results, { command: 'attune eval --dataset movielens', dataset: report.dataset, seconds: report.seconds });
  */
 export function writeReport(dir: string, results: readonly MethodResult[], meta: ReportMeta): WrittenReport {
   mkdirSync(dir, { recursive: true });

@@ -9,55 +9,161 @@ import { ratingMetrics, rankingMetrics } from './metrics.js';
 import { DEFAULT_KS, itemColdStart, meluProtocol, splitUserGroups, userColdStart } from './protocols.js';
 import type { EvalSplit, EvalUser, MethodResult, Scorer, UserMetrics } from './types.js';
 
+/** The evaluation protocols: user cold-start, MeLU's protocol (ratings only), item cold-start. */
 export const PROTOCOLS = ['user', 'melu', 'item'] as const;
+/** One of PROTOCOLS. */
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 /** Methods built on the global (non-meta) model, evaluated through the engine like the meta-learners. */
 export const GLOBAL_METHODS: readonly string[] = ['global', 'finetune', 'scratch'];
 
+/**
+ * Progress of `evaluate`, one report per finished step.
+ *
+ * @example
+ * await evaluate(data, { onProgress: (p) => console.log(`${p.phase} ${p.done}/${p.total} (${p.seconds.toFixed(0)} s)`) });
+ */
 export interface EvalProgress {
+  /** What just finished, e.g. a method on a protocol. */
   readonly phase: string;
+  /** Steps done. */
   readonly done: number;
+  /** Steps in total. */
   readonly total: number;
+  /** Seconds since the run started. */
   readonly seconds: number;
 }
 
+/**
+ * Options of `evaluate` (and `attune eval`); every field has a default.
+ *
+ * @example
+ * const report = await evaluate(data, { protocols: ['user'], ks: [1, 5], methods: ['popularity', 'fomaml'], maxTestUsers: 50 });
+ */
 export interface EvalOptions {
-  /** Default: all three for ratings; `user` and `item` for implicit data. */
+  /**
+   * Default: all three for ratings; `user` and `item` for implicit data.
+   *
+   * @example
+   * await evaluate(data, { protocols: ['user', 'item'] });
+   */
   readonly protocols?: readonly ProtocolName[];
-  /** Support sizes for user cold-start; default 1, 3, 5, 10, 20. */
+  /**
+   * Support sizes for user cold-start; default 1, 3, 5, 10, 20.
+   *
+   * @example
+   * await evaluate(data, { ks: [1, 5, 10] });
+   */
   readonly ks?: readonly number[];
-  /** Method names (see `availableMethods`); default all that apply to the data. */
+  /**
+   * Method names (see `availableMethods`); default all that apply to the data.
+   *
+   * @example
+   * await evaluate(data, { methods: ['popularity', 'fomaml', 'reptile'] });
+   */
   readonly methods?: readonly string[];
+  /**
+   * Seeds the user split, training and the bootstrap (default 1).
+   *
+   * @example
+   * await evaluate(data, { seed: 7 });
+   */
   readonly seed?: number;
-  /** Training settings shared by every engine-evaluated method (algorithm is set per method). */
+  /**
+   * Training settings shared by every engine-evaluated method (algorithm is set per method).
+   *
+   * @example
+   * await evaluate(data, { train: { iterations: 200 } });
+   */
   readonly train?: TrainOptions;
-  /** Inner learning rates tried for fine-tuning and from-scratch heads (chosen on validation users). */
+  /**
+   * Inner learning rates tried for fine-tuning and from-scratch heads (chosen on validation users).
+   *
+   * @example
+   * await evaluate(data, { rates: [0.05, 0.1, 0.5] });
+   */
   readonly rates?: readonly number[];
-  /** Judge at most this many test users per protocol (a CI-sized run); default all. */
+  /**
+   * Judge at most this many test users per protocol (a CI-sized run); default all.
+   *
+   * @example
+   * await evaluate(data, { maxTestUsers: 100 });
+   */
   readonly maxTestUsers?: number;
-  /** Item cold-start: fraction of items (latest first seen) that are new; default 0.2. */
+  /**
+   * Item cold-start: fraction of items (latest first seen) that are new; default 0.2.
+   *
+   * @example
+   * await evaluate(data, { newItemFraction: 0.1 });
+   */
   readonly newItemFraction?: number;
-  /** Bootstrap resamples for the 95% intervals; default 2000. */
+  /**
+   * Bootstrap resamples for the 95% intervals; default 2000.
+   *
+   * @example
+   * await evaluate(data, { bootstrapSamples: 500 });
+   */
   readonly bootstrapSamples?: number;
+  /**
+   * Called after each step of the run.
+   *
+   * @example
+   * await evaluate(data, { onProgress: (p) => process.stderr.write(`\r${p.done}/${p.total}`) });
+   */
   readonly onProgress?: (p: EvalProgress) => void;
 }
 
+/**
+ * What `evaluate` returns: the splits and every method's metrics with 95% intervals.
+ *
+ * @example
+ * const report = await evaluate(loadMovielens(), { protocols: ['melu'] });
+ * writeReport('results/ml-100k', report.results, { command: 'eval', dataset: report.dataset, seconds: report.seconds });
+ */
 export interface EvalReport {
+  /** The dataset's name. */
   readonly dataset: string;
+  /** Its feedback kind. */
   readonly feedback: Dataset['feedback'];
+  /** The seed of the run. */
   readonly seed: number;
-  readonly users: { readonly train: number; readonly validation: number; readonly test: number };
+  /** How many users were in each group. */
+  readonly users: {
+    /** Meta-train users. */
+    readonly train: number;
+    /** Validation users. */
+    readonly validation: number;
+    /** Test users. */
+    readonly test: number;
+  };
   /** Per protocol (and K): test users judged. */
-  readonly splits: readonly { readonly protocol: string; readonly k?: number; readonly validation: number; readonly test: number; readonly newItems?: number }[];
+  readonly splits: readonly {
+    /** The protocol. */
+    readonly protocol: string;
+    /** Its support size, when fixed. */
+    readonly k?: number;
+    /** Validation users judged. */
+    readonly validation: number;
+    /** Test users judged. */
+    readonly test: number;
+    /** Item cold-start: how many items are new. */
+    readonly newItems?: number;
+  }[];
+  /** One entry per method, protocol and K. */
   readonly results: readonly MethodResult[];
+  /** Wall time of the run. */
   readonly seconds: number;
 }
 
 const baselineNames = (feedback: Dataset['feedback']): BaselineName[] =>
   (Object.keys(BASELINES) as BaselineName[]).filter((b) => feedback === 'rating' || !RATING_BASELINES.includes(b));
 
-/** Every method that applies to data with this kind of feedback. */
+/**
+ * Every method that applies to data with this kind of feedback.
+ *
+ * @example
+ * availableMethods('implicit'); // baselines without the rating-only ones, then global, finetune, scratch and the meta-learners
+ */
 export function availableMethods(feedback: Dataset['feedback']): string[] {
   const baselines = baselineNames(feedback);
   return [...baselines, ...GLOBAL_METHODS, ...META_METHODS];
@@ -141,6 +247,10 @@ function buildSplits(data: Dataset, o: ReturnType<typeof resolve>, options: Eval
  * grouping, trains each engine-evaluated method once per training set (the
  * meta-learners and the global model), fits the simple baselines, and judges
  * every method on every split's test users, with 95% bootstrap intervals.
+ *
+ * @example
+ * const report = await evaluate(loadMovielens(), { protocols: ['user'], ks: [1, 5, 10], seed: 1 });
+ * console.log(markdownTable(report.results));
  */
 export async function evaluate(data: Dataset, options: EvalOptions = {}): Promise<EvalReport> {
   const started = performance.now();

@@ -7,8 +7,11 @@ import type { Dataset, DatasetInteraction } from '../data/dataset.js';
  * judged on (`query`). Items are catalog rows of `EvalSplit.data.items`.
  */
 export interface EvalUser {
+  /** The user's id. */
   readonly user: string;
+  /** What a method may learn from, oldest first. */
   readonly support: readonly Interaction[];
+  /** What it is judged on. */
   readonly query: readonly Interaction[];
 }
 
@@ -21,10 +24,13 @@ export interface EvalSplit {
   readonly protocol: string;
   /** The support size when the protocol fixes one (user cold-start), else undefined. */
   readonly k?: number;
+  /** The dataset. */
   readonly data: Dataset;
   /** Interactions methods may train on (meta-train users only; new items' interactions removed for item cold-start). */
   readonly train: readonly DatasetInteraction[];
+  /** Users for choosing hyperparameters. */
   readonly validation: readonly EvalUser[];
+  /** Users the reported metrics are over. */
   readonly test: readonly EvalUser[];
   /** Item cold-start: rows never seen in training (their id embeddings are not learned). */
   readonly newItems?: ReadonlySet<number>;
@@ -39,13 +45,32 @@ export interface EvalSplit {
  * from them). Methods that cannot predict ratings (popularity,
  * co-occurrence) set `predictsRatings: false` and only ranking metrics are
  * reported for them.
+ *
+ * @example
+ * const scores = await scorer.score(user.support);
+ * const metrics = rankingMetrics(scores, user.support, user.query, { positive: (e) => e.type !== 'impression' });
+ * scorer.dispose();
  */
 export interface Scorer {
+  /** The method's name, e.g. `'fomaml'` or `'popularity'`. */
   readonly name: string;
   /** 'meta' for attune's meta-learned initializations, 'baseline' otherwise. */
   readonly family: 'meta' | 'baseline';
+  /** Whether scores are ratings (MAE/RMSE apply). */
   readonly predictsRatings: boolean;
+  /**
+   * One score per catalog row for a user with this support set.
+   *
+   * @example
+   * const scores = await scorer.score([{ item: 12, type: 'rating', value: 5, ts: 1 }]);
+   */
   score(support: readonly Interaction[]): Promise<Float32Array>;
+  /**
+   * Frees what the method holds (tensors, the engine).
+   *
+   * @example
+   * scorer.dispose();
+   */
   dispose(): void;
 }
 
@@ -53,12 +78,16 @@ export interface Scorer {
 export type UserMetrics = Partial<Record<MetricName, number>>;
 
 export const METRIC_NAMES = ['mae', 'rmse', 'ndcg1', 'ndcg3', 'ndcg10', 'recall10', 'fullNdcg10'] as const;
+/** A reported metric: MAE/RMSE, nDCG@1/3/10 over the query, recall@10 and full-catalog nDCG@10. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Mean over users with a 95% bootstrap interval. */
 export interface Interval {
+  /** Mean over users. */
   readonly mean: number;
+  /** Lower end of the interval. */
   readonly lo: number;
+  /** Upper end of the interval. */
   readonly hi: number;
   /** Users the mean is over. */
   readonly n: number;
@@ -66,10 +95,15 @@ export interface Interval {
 
 /** One method on one protocol (and K): every metric it has. */
 export interface MethodResult {
+  /** The method's name. */
   readonly method: string;
+  /** `'meta'` for attune's meta-learners. */
   readonly family: 'meta' | 'baseline';
+  /** The protocol, e.g. `user-cold-start@K=5`. */
   readonly protocol: string;
+  /** The support size, when the protocol fixes one. */
   readonly k?: number;
+  /** Every metric the method has, as mean and 95% interval. */
   readonly metrics: Partial<Record<MetricName, Interval>>;
   /** Hyperparameters the method used (given, or chosen on the validation users). */
   readonly chosen?: Readonly<Record<string, number | string>>;

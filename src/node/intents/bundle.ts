@@ -6,17 +6,37 @@ import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type IntentManifest, type IntentS
 import { IDF_WEIGHT } from '../../bundle/read.js';
 import { encoderSpecs, type IntentEncoderConfig } from '../../models/intent.js';
 
+/**
+ * What `writeIntentBundle` needs: the trained encoder, its idf, the inner loop, threshold and starter intents.
+ *
+ * @example
+ * await writeIntentBundle('out/faq', { config: INTENT_ENCODER, params, idf, prior: true, inner: { steps: 3, lr: 0.02 }, threshold: 0.4 });
+ */
 export interface IntentBundleInput {
+  /** The encoder's shape and featurizer. */
   readonly config: IntentEncoderConfig;
   /** Encoder params in `encoderSpecs` order. */
   readonly params: readonly tf.Tensor[];
+  /** The featurizer's idf, one value per bucket. */
   readonly idf: Float32Array;
+  /** Whether the classifier adds the sparse-centroid prior. */
   readonly prior: boolean;
-  readonly inner: { readonly steps: number; readonly lr: number };
+  /** The head refinement the device runs. */
+  readonly inner: {
+    /** Head refinement steps. */
+    readonly steps: number;
+    /** Their learning rate. */
+    readonly lr: number;
+  };
+  /** The calibrated out-of-scope threshold. */
   readonly threshold: number;
+  /** Starter intents shipped in the bundle. */
   readonly intents?: readonly IntentSeed[];
+  /** What the encoder was trained on. */
   readonly training?: Readonly<Record<string, unknown>>;
+  /** Metrics measured at training time. */
   readonly metrics?: Readonly<Record<string, number>>;
+  /** ISO time; default now. */
   readonly createdAt?: string;
 }
 
@@ -27,6 +47,9 @@ const WEIGHTS_FILE = 'weights.bin';
  * params then the featurizer's idf, and manifest.json with their SHA-256.
  * `version` is a content id over the weights, config and starter intents.
  * Node only.
+ *
+ * @example
+ * const manifest = await writeIntentBundle('demo/public/bundles/faq', { config: INTENT_ENCODER, params, idf, prior: true, inner: { steps: 3, lr: 0.02 }, threshold: 0.45, intents: [{ name: 'returns', examples: ['how do I return this'] }] });
  */
 export async function writeIntentBundle(dir: string, input: IntentBundleInput): Promise<IntentManifest> {
   const specs = encoderSpecs(input.config);

@@ -4,8 +4,18 @@
  * where an in-scope question counts when it is answered with the right
  * intent and an out-of-scope one when it is refused. Ties go to the lower
  * threshold (fewer needless hand-overs).
+ *
+ * @example
+ * const { threshold } = calibrateThreshold([{ confidence: 0.9, correct: true }, { confidence: 0.3, correct: false }], [0.2, 0.35]);
  */
-export function calibrateThreshold(inScope: readonly { confidence: number; correct: boolean }[], outOfScope: readonly number[]): { threshold: number; inScopeAccuracy: number; oosRecall: number } {
+export function calibrateThreshold(inScope: readonly { confidence: number; correct: boolean }[], outOfScope: readonly number[]): {
+  /** The chosen cut on the top probability. */
+  threshold: number;
+  /** Share of in-scope questions answered correctly at that cut. */
+  inScopeAccuracy: number;
+  /** Share of out-of-scope questions refused at that cut. */
+  oosRecall: number;
+} {
   const candidates = [0, ...new Set([...inScope.map((r) => r.confidence), ...outOfScope])].sort((a, b) => a - b);
   const total = inScope.length + outOfScope.length;
   let best = { threshold: 0, inScopeAccuracy: 0, oosRecall: 0, score: -1 };

@@ -6,23 +6,36 @@ import { dataRoot } from '../paths.js';
 
 /** Labelled questions: `labels[i]` is the intent of `texts[i]`. Labels are lower-case. */
 export interface IntentSplit {
+  /** The questions. */
   readonly texts: readonly string[];
+  /** Their intents, aligned with `texts`. */
   readonly labels: readonly string[];
 }
 
 /** A labelled corpus by split name; `oos` splits hold out-of-scope questions (label `oos`). */
 export type IntentCorpus = Readonly<Record<string, IntentSplit>>;
 
+/** The label of out-of-scope questions. */
 export const OOS_LABEL = 'oos';
 
 export const intentDataDir = (name: 'banking77' | 'banking77-fewshot' | 'clinc150' | 'clinc150-fewshot'): string => join(dataRoot(), name);
 
-/** True when every intent data set the evaluation needs is present. */
+/**
+ * True when every intent data set the evaluation needs is present.
+ *
+ * @example
+ * if (!hasIntentData()) console.log(intentDataHint());
+ */
 export function hasIntentData(): boolean {
   return [join(intentDataDir('banking77'), 'train.csv'), join(intentDataDir('clinc150'), 'data_full.json'), join(intentDataDir('banking77-fewshot'), 'train_5/seq.in')].every(existsSync);
 }
 
-/** A message saying where the data is expected and how to get it (tests print it when they skip). */
+/**
+ * A message saying where the data is expected and how to get it (tests print it when they skip).
+ *
+ * @example
+ * console.log(intentDataHint());
+ */
 export function intentDataHint(): string {
   return `intent data not found under ${dataRoot()}: put banking77/ (train.csv, test.csv from https://github.com/PolyAI-LDN/task-specific-datasets), banking77-fewshot/, clinc150/ (data_full.json from https://github.com/clinc/oos-eval) there or set ATTUNE_DATA`;
 }
@@ -32,7 +45,12 @@ function readText(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-/** BANKING77 from its CSVs (`text,category`): splits `train` and `test`. */
+/**
+ * BANKING77 from its CSVs (`text,category`): splits `train` and `test`.
+ *
+ * @example
+ * const { train, test } = loadBanking77();
+ */
 export function loadBanking77(dir = intentDataDir('banking77')): IntentCorpus {
   const split = (name: string): IntentSplit => {
     const file = join(dir, `${name}.csv`);
@@ -52,7 +70,12 @@ export function loadBanking77(dir = intentDataDir('banking77')): IntentCorpus {
   return { train: split('train'), test: split('test') };
 }
 
-/** One split of a few-shot folder (`seq.in` / `label` line files). */
+/**
+ * One split of a few-shot folder (`seq.in` / `label` line files).
+ *
+ * @example
+ * const split = loadLineSplit('data/banking77-fewshot/train_5');
+ */
 export function loadLineSplit(dir: string): IntentSplit {
   const texts = readText(join(dir, 'seq.in')).split('\n');
   const labels = readText(join(dir, 'label')).split('\n');
@@ -66,12 +89,23 @@ export function loadLineSplit(dir: string): IntentSplit {
   }) };
 }
 
-/** The fixed few-shot draws of BANKING77 (`train_5`, `train_10`, `valid`, `test`). */
+/**
+ * The fixed few-shot draws of BANKING77 (`train_5`, `train_10`, `valid`, `test`).
+ *
+ * @example
+ * const support = loadBanking77Fewshot('train_5');
+ */
 export function loadBanking77Fewshot(split: 'train_5' | 'train_10' | 'valid' | 'test' | 'train', dir = intentDataDir('banking77-fewshot')): IntentSplit {
   return loadLineSplit(join(dir, split));
 }
 
-/** CLINC150 (full): `train`, `val`, `test` (150 intents) and `oos_train`, `oos_val`, `oos_test` (label `oos`). */
+/**
+ * CLINC150 (full): `train`, `val`, `test` (150 intents) and `oos_train`, `oos_val`, `oos_test` (label `oos`).
+ *
+ * @example
+ * const clinc = loadClinc150();
+ * console.log(clinc.train!.texts.length, clinc.oos_test!.texts.length);
+ */
 export function loadClinc150(dir = intentDataDir('clinc150')): IntentCorpus {
   const file = join(dir, 'data_full.json');
   let json: Record<string, unknown>;

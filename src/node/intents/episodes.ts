@@ -14,9 +14,13 @@ import type { SparseText } from '../../text/featurize.js';
  * (ProtoNet), while the inner loop refines a residual on the head (MAML).
  */
 export interface EpisodeInput {
+  /** The texts to classify. */
   readonly x: SparseBatch;
+  /** Sparse-centroid prior logits for `x`, when the shape asks for them. */
   readonly prior?: tf.Tensor2D;
+  /** The episode's support texts. */
   readonly support: SparseBatch;
+  /** Their one-hot labels. */
   readonly supportY: tf.Tensor2D;
 }
 
@@ -24,6 +28,10 @@ export interface EpisodeInput {
  * The N-way episode model: params = encoder params, then a head residual
  * (kernel [ways, dim], bias [ways]) added to the prototypes. The residual
  * starts at zero, so the head starts exactly at the prototype classifier.
+ *
+ * @example
+ * const model = createEpisodeModel(INTENT_ENCODER, 5);
+ * const logits = model.apply([...encoderParams, ...zeroResidual], sampleEpisode(pool, shape, rng).query.x);
  */
 export function createEpisodeModel(config: IntentEncoderConfig, ways: number): Model<EpisodeInput> {
   const specs = [...encoderSpecs(config), ...headSpecs(ways, config.dim)];
@@ -45,14 +53,24 @@ export function createEpisodeModel(config: IntentEncoderConfig, ways: number): M
 
 /** A featurized corpus grouped by class, for sampling episodes. */
 export interface EpisodePool {
+  /** Every featurized text. */
   readonly texts: readonly SparseText[];
   /** Row indices per class. */
   readonly classes: readonly (readonly number[])[];
 }
 
+/**
+ * Ways, shots and queries of an N-way K-shot episode.
+ *
+ * @example
+ * const task = sampleEpisode(pool, { ways: 5, shots: 5, queries: 10, prior: true }, createRng(1));
+ */
 export interface EpisodeShape {
+  /** Classes per episode (N). */
   readonly ways: number;
+  /** Support examples per class (K). */
   readonly shots: number;
+  /** Query examples per class. */
   readonly queries: number;
   /** Add the sparse-centroid prior to the logits. */
   readonly prior: boolean;
@@ -63,14 +81,25 @@ export function oneHot(labels: readonly number[], classes: number): tf.Tensor2D 
   return tf.tidy(() => tf.oneHot(tf.tensor1d(labels as number[], 'int32'), classes).toFloat() as tf.Tensor2D);
 }
 
-/** Builds the pool; classes with fewer than `minPerClass` rows are left out. */
+/**
+ * Builds the pool; classes with fewer than `minPerClass` rows are left out.
+ *
+ * @example
+ * const pool = episodePool(train.texts.map((t) => featurize(t, DEFAULT_FEATURIZER)), train.labels, 6); // classes with ≥ shots + queries examples
+ */
 export function episodePool(texts: readonly SparseText[], labels: readonly string[], minPerClass: number): EpisodePool {
   const groups = new Map<string, number[]>();
   labels.forEach((l, i) => (groups.get(l) ?? groups.set(l, []).get(l))?.push(i));
   return { texts, classes: [...groups.values()].filter((g) => g.length >= minPerClass) };
 }
 
-/** One N-way K-shot task with Q queries per class. The caller owns (and disposes) every tensor in it. */
+/**
+ * One N-way K-shot task with Q queries per class. The caller owns (and disposes) every tensor in it.
+ *
+ * @example
+ * const task = sampleEpisode(pool, { ways: 5, shots: 5, queries: 5, prior: true }, createRng(0));
+ * disposeEpisode(task);
+ */
 export function sampleEpisode(pool: EpisodePool, shape: EpisodeShape, rng: Rng): Task<EpisodeInput> {
   const picked = shuffle([...pool.classes.keys()], rng).slice(0, shape.ways);
   const sup: number[] = [];
@@ -101,7 +130,12 @@ export function sampleEpisode(pool: EpisodePool, shape: EpisodeShape, rng: Rng):
   };
 }
 
-/** Disposes every tensor of an episode (shared ones once). */
+/**
+ * Disposes every tensor of an episode (shared ones once).
+ *
+ * @example
+ * disposeEpisode(task);
+ */
 export function disposeEpisode(task: Task<EpisodeInput>): void {
   const seen = new Set<tf.Tensor>();
   const add = (t: tf.Tensor | undefined): void => void (t && seen.add(t));

@@ -8,14 +8,68 @@ import { headLogits } from '../../models/intent-head.js';
 import type { SparseText } from '../../text/featurize.js';
 import { oneHot } from './episodes.js';
 
+/**
+ * Options of `pretrainIntents` (the supervised baseline).
+ *
+ * @example
+ * const { params } = await pretrainIntents({ config: INTENT_ENCODER, texts, labels, iterations: 2000 });
+ */
 export interface PretrainOptions {
+  /**
+   * The encoder's shape and featurizer.
+   *
+   * @example
+   * await pretrainIntents({ ...options, config: INTENT_ENCODER });
+   */
   readonly config: IntentEncoderConfig;
+  /**
+   * Featurized questions.
+   *
+   * @example
+   * await pretrainIntents({ ...options, texts: train.texts.map((t) => featurize(t, DEFAULT_FEATURIZER)) });
+   */
   readonly texts: readonly SparseText[];
+  /**
+   * Their intents, aligned with `texts`.
+   *
+   * @example
+   * await pretrainIntents({ ...options, labels: train.labels });
+   */
   readonly labels: readonly string[];
+  /**
+   * Optimizer steps.
+   *
+   * @example
+   * await pretrainIntents({ ...options, iterations: 500 });
+   */
   readonly iterations: number;
+  /**
+   * Questions per step; default 128.
+   *
+   * @example
+   * await pretrainIntents({ ...options, batchSize: 256 });
+   */
   readonly batchSize?: number;
+  /**
+   * Adam learning rate; default 0.003.
+   *
+   * @example
+   * await pretrainIntents({ ...options, lr: 1e-3 });
+   */
   readonly lr?: number;
+  /**
+   * Seeds the init and the batches; default 0.
+   *
+   * @example
+   * await pretrainIntents({ ...options, seed: 2 });
+   */
   readonly seed?: number;
+  /**
+   * Called after every step.
+   *
+   * @example
+   * await pretrainIntents({ ...options, onProgress: (p) => console.log(p.iteration, p.loss) });
+   */
   readonly onProgress?: (p: { iteration: number; iterations: number; loss: number }) => void;
 }
 
@@ -24,8 +78,16 @@ export interface PretrainOptions {
  * classifier over every source-domain intent (a cosine softmax head that is
  * thrown away afterwards), the usual "pretrain, then fine-tune" recipe.
  * Returns encoder params owned by the caller.
+ *
+ * @example
+ * const { params, losses } = await pretrainIntents({ config: INTENT_ENCODER, texts, labels: train.labels, iterations: 1000 });
  */
-export async function pretrainIntents(options: PretrainOptions): Promise<{ params: tf.Tensor[]; losses: number[] }> {
+export async function pretrainIntents(options: PretrainOptions): Promise<{
+  /** Encoder params; the caller owns (and disposes) them. */
+  params: tf.Tensor[];
+  /** Loss of every iteration. */
+  losses: number[];
+}> {
   const { config, texts, iterations } = options;
   const classes = [...new Set(options.labels)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));

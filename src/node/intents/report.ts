@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core/random.js';
 import type { SparseText } from '../../text/featurize.js';
 import type { IntentSplit } from './data.js';
-import { drawSupport, fewShotClassify, meanInterval } from './evaluate.js';
+import { drawSupport, fewShotClassify, meanInterval, shippedClassify } from './evaluate.js';
 import { sparseBaselines } from './sparse-eval.js';
 
 /** One method's accuracy over support draws: every draw's value, the mean and the 95% half-width. */
@@ -25,7 +25,12 @@ export interface Contenders {
   /** Encoders by name (e.g. meta-trained, supervised-pretrained). */
   readonly encoders: Readonly<Record<string, readonly tf.Tensor[]>>;
   readonly inner: { readonly steps: number; readonly lr: number };
+  /** Encoder params of the bundle the assistant would ship: adds the row of its own head (`shippedClassify`). */
+  readonly shipped?: readonly tf.Tensor[];
 }
+
+/** The row of the assistant's own head (what `answer()` runs). */
+export const SHIPPED_ROW = 'ours: assistant head (TF-IDF logistic regression, hybrid-head.ts)';
 
 function score(values: number[]): MethodScore {
   return { values, ...meanInterval(values) };
@@ -39,6 +44,7 @@ export function compareOnce(c: Contenders, support: IntentSplit, query: IntentSp
     out[`${name}, encoder only`] = fewShotClassify(params, c.featurize, support, query, { ...c.inner, prior: false }).accuracy;
     out[`${name} + TF-IDF prior`] = fewShotClassify(params, c.featurize, support, query, { ...c.inner, prior: true }).accuracy;
   }
+  if (c.shipped) out[SHIPPED_ROW] = shippedClassify(c.shipped, c.featurize, support, query).accuracy;
   return out;
 }
 

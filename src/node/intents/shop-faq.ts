@@ -5,12 +5,17 @@
  * out-of-scope threshold; it never trains the model.
  */
 export interface FaqIntent {
+  /** Intent name, e.g. `'order_status'`. */
   readonly name: string;
+  /** The answer the demo shows. */
   readonly answer: string;
+  /** Example questions the encoder trains and the assistant starts with. */
   readonly examples: readonly string[];
+  /** Held-out phrasings and off-topic questions for calibration. */
   readonly valid: readonly string[];
 }
 
+/** The demo shop's FAQ intents. */
 export const SHOP_FAQ: readonly FaqIntent[] = [
   {
     name: 'order_status',

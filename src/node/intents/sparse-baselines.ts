@@ -7,7 +7,13 @@ import type { SparseText } from '../../text/featurize.js';
  */
 
 export interface SparseClassifier {
-  /** Scores per class for one text, [numClasses]. */
+  /**
+   * Scores per class for one text, [numClasses].
+   *
+   * @example
+   * const scores = clf.scores(featurize('refund please', DEFAULT_FEATURIZER));
+   * const best = scores.indexOf(Math.max(...scores));
+   */
   scores(x: SparseText): Float32Array;
 }
 
@@ -17,7 +23,12 @@ function dotDense(x: SparseText, w: Float32Array, offset: number): number {
   return s;
 }
 
-/** Cosine nearest centroid: class centroids of L2-normalized vectors, renormalized. */
+/**
+ * Cosine nearest centroid: class centroids of L2-normalized vectors, renormalized.
+ *
+ * @example
+ * const clf = nearestCentroid(xs, ys, 77, DEFAULT_FEATURIZER.buckets);
+ */
 export function nearestCentroid(xs: readonly SparseText[], ys: readonly number[], numClasses: number, buckets: number): SparseClassifier {
   const c = new Float32Array(numClasses * buckets);
   xs.forEach((x, n) => {
@@ -45,6 +56,9 @@ export interface LogRegOptions {
  * Multinomial logistic regression from zero weights, full-batch gradient
  * descent with an L2 penalty (the support sets are a few hundred rows, so
  * full batches are cheap and deterministic).
+ *
+ * @example
+ * const clf = logisticRegression(xs, ys, 77, DEFAULT_FEATURIZER.buckets, { epochs: 50 });
  */
 export function logisticRegression(xs: readonly SparseText[], ys: readonly number[], numClasses: number, buckets: number, options: LogRegOptions = {}): SparseClassifier {
   const { epochs = 100, lr = 5, l2 = 1e-4 } = options;

@@ -2,10 +2,15 @@ import type { Rng } from '../../core/random.js';
 
 /** One product of the synthetic shop, as the demo displays it. */
 export interface Product {
+  /** Item id, e.g. `'p001'`. */
   readonly id: string;
+  /** Display name. */
   readonly name: string;
+  /** Department. */
   readonly category: string;
+  /** Brand. */
   readonly brand: string;
+  /** Price in the shop's currency. */
   readonly price: number;
 }
 

@@ -4,9 +4,13 @@ import type { Product } from './catalog.js';
 
 /** One simulated event, keyed by product id (the generic CSV's shape). */
 export interface SynthEvent {
+  /** Visitor id. */
   readonly user: string;
+  /** Product id. */
   readonly item: string;
+  /** What the visitor did. */
   readonly type: EventType;
+  /** When, in ms since the epoch. */
   readonly ts: number;
 }
 

@@ -17,6 +17,9 @@ export const TRAIN_ALGORITHMS: readonly string[] = [...ALGORITHMS, 'pretrain'];
  * The single place that maps an algorithm name to its outer step (from the
  * registry in src/meta). For 'metasgd' the step expects `[...params, ...lrs]`
  * with one rate tensor per param; `trainAlgorithm` wraps it for the trainer.
+ *
+ * @example
+ * const step = selectAlgorithm('reptile'); // throws InvalidInputError listing TRAIN_ALGORITHMS for unknown names
  */
 export function selectAlgorithm(name: string): MetaStepFn {
   if (!TRAIN_ALGORITHMS.includes(name)) {

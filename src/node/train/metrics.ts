@@ -2,6 +2,9 @@
  * nDCG@k of a ranking by `scores` against graded `relevance` (gain 2^rel − 1,
  * MeLU's definition; log2 position discount). Returns null when no item has
  * positive gain (nDCG is undefined there).
+ *
+ * @example
+ * ndcgAt(10, [0.9, 0.1, 0.5], [1, 0, 0]); // 1: the only relevant item ranks first
  */
 export function ndcgAt(k: number, scores: ArrayLike<number>, relevance: ArrayLike<number>): number | null {
   const n = scores.length;

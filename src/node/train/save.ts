@@ -3,7 +3,13 @@ import { writeBundle } from '../../bundle/write.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TrainResult } from './train-recommender.js';
 
-/** Writes the bundle of a training run: the dataset's catalog, the trained params, the held-out metrics (`extra` joins the training block). */
+/**
+ * Writes the bundle of a training run: the dataset's catalog, the trained params, the held-out metrics (`extra` joins the training block).
+ *
+ * @example
+ * const result = await trainRecommender(data);
+ * const manifest = await writeTrainedBundle('demo/public/bundles/shop', data, result, { note: 'nightly' });
+ */
 export function writeTrainedBundle(dir: string, data: Dataset, result: TrainResult, extra: Readonly<Record<string, unknown>> = {}): Promise<Manifest> {
   const m = result.metrics;
   return writeBundle(dir, {

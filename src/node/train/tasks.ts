@@ -6,26 +6,96 @@ import { encodeItemFeatures, featureWidth, type Feedback, type ItemInput } from 
 import type { Task } from '../../meta/types.js';
 import type { Dataset } from '../data/dataset.js';
 
-/** How a user's history becomes a support and a query set. */
+/**
+ * How a user's history becomes a support and a query set.
+ *
+ * @example
+ * const split = splitUser(events, { feedback: 'implicit', catalogSize: 500, ratingMean: 0, ratingStd: 1, negativesPerPositive: 4, supportItems: 5, maxSupport: 100, maxQuery: 32, queryNegatives: 20, seed: 1 });
+ */
 export interface SplitOptions {
+  /**
+   * Ratings or implicit events.
+   *
+   * @example
+   * splitUser(events, { ...options, feedback: 'implicit' });
+   */
   readonly feedback: Feedback;
+  /**
+   * Items in the catalog (negatives are sampled below it).
+   *
+   * @example
+   * splitUser(events, { ...options, catalogSize: data.items.length });
+   */
   readonly catalogSize: number;
+  /**
+   * Ratings are standardized as (value − ratingMean) / ratingStd.
+   *
+   * @example
+   * splitUser(events, { ...options, ratingMean: 3.5 });
+   */
   readonly ratingMean: number;
+  /**
+   * See `ratingMean`.
+   *
+   * @example
+   * splitUser(events, { ...options, ratingStd: 1.1 });
+   */
   readonly ratingStd: number;
+  /**
+   * Implicit: sampled negatives per support positive.
+   *
+   * @example
+   * splitUser(events, { ...options, negativesPerPositive: 4 });
+   */
   readonly negativesPerPositive: number;
-  /** Support holds the events up to the K-th distinct liked/rated item. */
+  /**
+   * Support holds the events up to the K-th distinct liked/rated item.
+   *
+   * @example
+   * splitUser(events, { ...options, supportItems: 5 });
+   */
   readonly supportItems: number;
-  /** Only the most recent events of the support part (the browser's `inner.maxSupport`). */
+  /**
+   * Only the most recent events of the support part (the browser's `inner.maxSupport`).
+   *
+   * @example
+   * splitUser(events, { ...options, maxSupport: 100 });
+   */
   readonly maxSupport: number;
-  /** At most this many query positives (rated items), the earliest first. */
+  /**
+   * At most this many query positives (rated items), the earliest first.
+   *
+   * @example
+   * splitUser(events, { ...options, maxQuery: 32 });
+   */
   readonly maxQuery: number;
-  /** Negatives per query positive (implicit). */
+  /**
+   * Negatives per query positive (implicit).
+   *
+   * @example
+   * splitUser(events, { ...options, queryNegatives: 20 });
+   */
   readonly queryNegatives: number;
+  /**
+   * Seeds negative sampling (mixed with the user's own seed).
+   *
+   * @example
+   * splitUser(events, { ...options, seed: 1 });
+   */
   readonly seed: number;
 }
 
+/**
+ * One user's task: support and query examples, and the query's graded relevance.
+ *
+ * @example
+ * const split = splitUser(events, options);
+ * if (split) console.log(split.support.items.length, split.query.items.length);
+ */
 export interface UserSplit {
+  /** What the head adapts on (the earlier events). */
   readonly support: Examples;
+  /** What the adapted head is judged on (the later events). */
   readonly query: Examples;
   /** Raw query ratings or 1/0 relevance, aligned with `query.items`, for nDCG. */
   readonly relevance: Float32Array;
@@ -38,6 +108,10 @@ const counts = (e: Interaction, feedback: Feedback): boolean => (feedback === 'r
  * `supportItems`-th distinct counted item (ratings, or non-impression events),
  * query = later events on other items. Both sets go through `toExamples`, the
  * code the browser runs. Returns null when the query would hold no positive.
+ *
+ * @example
+ * const events = [{ item: 1, type: 'click', ts: 1 }, { item: 2, type: 'click', ts: 2 }, { item: 7, type: 'purchase', ts: 3 }] as const;
+ * const split = splitUser(events, { ...options, supportItems: 2 }); // support: items 1, 2; query: item 7
  */
 export function splitUser(events: readonly Interaction[], o: SplitOptions): UserSplit | null {
   const seen = new Set<number>();

@@ -14,7 +14,7 @@ let dir = '';
 beforeAll(async () => {
   await tf.setBackend('cpu');
   dir = mkdtempSync(join(tmpdir(), 'attune-assistant-'));
-  // An untrained encoder: the TF-IDF prior alone must already separate clearly different intents.
+  // An untrained encoder: the head's TF-IDF features alone must already separate clearly different intents.
   const params = initEncoder(config, 2);
   await writeIntentBundle(dir, {
     config, params, idf: new Float32Array(1 << 12).fill(1), prior: true, inner: { steps: 5, lr: 0.02 }, threshold: 0.5,

@@ -182,7 +182,7 @@ describe('createPersonalizer on cpu with fake-indexeddb', () => {
     const dbName = freshDbName();
     const p = await personalizer({ fetch: fx.fetch, dbName });
     const initial = await p.recommend({ k: fx.ids.length, exclude: 'none' });
-    for (const itemId of fx.ids.slice(0, 6)) await p.track({ type: 'click', itemId });
+    for (const itemId of fx.ids.filter((id) => fx.categoryOf(id) === 'shoes').slice(0, 6)) await p.track({ type: 'click', itemId });
     const adapted = await p.recommend({ k: fx.ids.length, exclude: 'none' });
     expect(adapted.map((r) => r.score)).not.toEqual(initial.map((r) => r.score));
     await p.forget();
@@ -273,5 +273,27 @@ describe('createPersonalizer on cpu with fake-indexeddb', () => {
     expect(errors.map((e) => e.code)).toEqual(['adaptation-unsound']);
     expect(after).toEqual(before);
     expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('a track() called after forget() is kept: forgetting never deletes a later event (both storages)', async () => {
+    for (const storage of ['indexeddb', 'memory'] as const) {
+      const fx = await makeFixture();
+      const p = await personalizer({ fetch: fx.fetch, dbName: freshDbName(), storage });
+      await p.track({ type: 'click', itemId: fx.ids[0]! });
+      // Not awaited in between: forget waits its turn behind the recommend's adaptation, the track must wait for it.
+      const recs = p.recommend({ k: 3 });
+      const forgot = p.forget();
+      const tracked = p.track({ type: 'view', itemId: fx.ids[1]! });
+      await Promise.all([recs, forgot, tracked]);
+      expect((await p.events()).map((e) => e.itemId), storage).toEqual([fx.ids[1]]);
+    }
+  });
+
+  it('rejects a misspelt retention field or explain() option, naming it, instead of ignoring it', async () => {
+    const fx = await makeFixture();
+    const bad = await personalizer({ fetch: fx.fetch, dbName: freshDbName(), retention: { maxDays: 3 } as never }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ name: 'InvalidInputError', field: 'retention.maxDays' });
+    const p = await personalizer({ fetch: fx.fetch, dbName: freshDbName() });
+    await expect(p.explain(fx.ids[0]!, { top: 2 } as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'top' });
   });
 });

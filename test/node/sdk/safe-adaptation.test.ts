@@ -2,14 +2,16 @@
  * Issue 6, numerics: adapted params are used only when they are finite, the
  * support loss did not blow up, and (support sets of HELDOUT_MIN or more) a
  * run without a held-out slice of the visitor's own events is not worse than
- * θ0 on that slice (`heldOutCheck: true`). Crafted events trip each guard;
- * consistent events pass.
+ * θ0 on that slice: its loss for ratings, its ranking for implicit feedback
+ * (`heldOutCheck`, on by default). Crafted events trip each guard; consistent
+ * events pass.
  */
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPersonalizer, type AttuneError, type Personalizer } from 'attune';
 import { HELDOUT_EVERY, HELDOUT_MIN } from '../../../src/engine/held-out.js';
+import { contradictingPlan } from '../../shared/overfit.js';
 import { BASE, freshDbName, makeFixture, type Fixture } from './fixture.js';
 
 const open: Personalizer[] = [];
@@ -17,8 +19,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((p) => p.dispose()));
 });
 
-async function start(fx: Fixture, heldOutCheck = true): Promise<{ p: Personalizer; errors: AttuneError[] }> {
-  const p = await createPersonalizer({ bundle: BASE, backend: 'cpu', dbName: freshDbName(), fetch: fx.fetch, heldOutCheck });
+async function start(fx: Fixture, heldOutCheck?: boolean): Promise<{ p: Personalizer; errors: AttuneError[] }> {
+  const p = await createPersonalizer({ bundle: BASE, backend: 'cpu', dbName: freshDbName(), fetch: fx.fetch, ...(heldOutCheck === undefined ? {} : { heldOutCheck }) });
   open.push(p);
   const errors: AttuneError[] = [];
   p.on('error', (e) => errors.push(e));
@@ -43,14 +45,14 @@ describe('safe adaptation', () => {
     }
     const after = await p.rank(fx.ids);
     expect(errors.map((e) => e.code)).toEqual(['adaptation-unsound']);
-    expect(errors[0]!.message).toMatch(/loss on 3 held-out events of the visitor worse \([\d.e+-]+ → [\d.e+-]+\); recommendations use the initialization/);
+    expect(errors[0]!.message).toMatch(/loss on 3 held-out events of the visitor worse \(loss [\d.e+-]+ → [\d.e+-]+\); recommendations use the initialization/);
     expect(after).toEqual(before);
     expect((await p.stats()).lastAdaptation).toBeNull();
     expect(await p.events()).toHaveLength(items.length);
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
-  it('without heldOutCheck (the default) the same contradictory ratings adapt: only the divergence guard applies', async () => {
+  it('with heldOutCheck: false the same contradictory ratings adapt: only the divergence guard applies', async () => {
     const fx = await makeFixture({ feedback: 'rating', ratingScale: [1, 5], lr: 0.2 });
     const { p, errors } = await start(fx, false);
     const before = await p.rank(fx.ids);
@@ -74,6 +76,37 @@ describe('safe adaptation', () => {
     expect(errors).toEqual([]);
     expect((await p.stats()).lastAdaptation).toMatchObject({ cached: false, supportSize: 12 });
     expect(after).not.toEqual(before);
+  });
+
+  it('crafted to overfit, implicit feedback: clicks that rank the held-out slice worse keep θ0 (the default), and the SDK says why', async () => {
+    const fx = await makeFixture();
+    const { p, errors } = await start(fx);
+    const inCategory = (c: string): string[] => fx.ids.filter((id) => fx.categoryOf(id) === c);
+    // The examples adapted on say "shoes, not hats"; the held-out slice says "hats, not shoes".
+    const plan = contradictingPlan(inCategory('shoes'), inCategory('hats'));
+    const before = await p.rank(fx.ids);
+    let timestamp = 1_700_000_000_000;
+    for (const e of plan) await p.track({ ...e, timestamp: timestamp++ });
+    const after = await p.rank(fx.ids);
+    expect(errors.map((e) => e.code)).toEqual(['adaptation-unsound']);
+    expect(errors[0]!.message).toMatch(/adapting made the ranking of \d+ held-out events of the visitor worse \(pairs in order [\d.]+ → [\d.]+\); recommendations use the initialization/);
+    expect(after).toEqual(before);
+    expect((await p.stats()).lastAdaptation).toBeNull();
+    expect(await p.events()).toHaveLength(plan.length);
+  });
+
+  it('consistent clicks in one department pass the default check and lift that department', async () => {
+    const fx = await makeFixture();
+    const { p, errors } = await start(fx);
+    const shoes = fx.ids.filter((id) => fx.categoryOf(id) === 'shoes');
+    const hats = fx.ids.filter((id) => fx.categoryOf(id) === 'hats');
+    let timestamp = 1_700_000_000_000;
+    // Clicks on shoes, impressions of hats: the same kinds of events as above, without the contradiction.
+    for (let i = 0; i < 12; i++) await p.track(i % 3 === 2 ? { type: 'impression', itemId: hats[i]!, timestamp: timestamp++ } : { type: 'click', itemId: shoes[i]!, timestamp: timestamp++ });
+    const recs = await p.recommend({ k: 5 });
+    expect(errors).toEqual([]);
+    expect((await p.stats()).lastAdaptation).toMatchObject({ cached: false });
+    expect(recs.map((r) => fx.categoryOf(r.itemId))).toEqual(['shoes', 'shoes', 'shoes', 'shoes', 'shoes']);
   });
 
   it('crafted to blow up: a huge inner rate gives non-finite or growing losses and keeps θ0', async () => {

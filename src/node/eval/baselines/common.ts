@@ -91,8 +91,15 @@ export function argmin<T>(grid: readonly T[], loss: (point: T) => number): { bes
   return { best, loss: bestLoss };
 }
 
-/** A baseline with the hyperparameters it ended up with (given or chosen on validation users), for the report. */
-export type TunedScorer = Scorer & { readonly chosen: Readonly<Record<string, number | string>> };
+/**
+ * A baseline with the hyperparameters it ended up with (given or chosen on validation users), for the report.
+ *
+ * A Scorer that also says which hyperparameters validation chose.
+ */
+export type TunedScorer = Scorer & {
+  /** The hyperparameters validation chose. */
+  readonly chosen: Readonly<Record<string, number | string>>;
+};
 
 /** A baseline Scorer around a pure score function; nothing to free. */
 export function baselineScorer(

@@ -13,12 +13,17 @@ export { ratingTriples, type RatingTriples, type TunedScorer } from './common.js
 
 /** The non-meta baselines by name, each trained only on `split.train` and tuned only on `split.validation`. */
 export const BASELINES = {
+  /** Most interacted items first, the same for everyone. */
   popularity: createPopularity,
+  /** Global mean plus item and user biases (ratings). */
   bias: createBias,
+  /** Matrix factorization with the new user folded in (ratings). */
   'matrix-factorization': createMatrixFactorization,
+  /** Items co-occurring with the user's support items. */
   cooccurrence: createCooccurrence,
 } as const satisfies Record<string, (split: EvalSplit) => Promise<TunedScorer>>;
 
+/** A baseline's name (a key of BASELINES). */
 export type BaselineName = keyof typeof BASELINES;
 
 /** Baselines that need rating data (the others also run on implicit feedback). */
