@@ -7,6 +7,8 @@ import { toExamples, type Examples, type Interaction } from '../models/feedback.
  * Turns the visitor's recent events into the inner loop's support set, with
  * the same `toExamples` the trainer used to build its support sets. Events on
  * items missing from this bundle's catalog (it may have changed) are skipped.
+ * Implicit feedback without a single positive event gives an empty support set
+ * (no adaptation).
  *
  * @param history catalog rows of everything the visitor ever interacted with:
  *   never sampled as negatives.
@@ -19,6 +21,11 @@ export function buildSupport(events: readonly StoredEvent[], manifest: Manifest,
     interactions.push(e.value === undefined ? { item, type: e.type, ts: e.timestamp } : { item, type: e.type, value: e.value, ts: e.timestamp });
   }
   const { model, inner } = manifest;
+  // Implicit feedback with no positive event yet (only impressions): nothing says what the visitor likes, and
+  // adapting on "shown, not clicked" alone would bury every item the page displayed. θ0 ranks until a first positive.
+  if (model.feedback !== 'rating' && !interactions.some((e) => e.type !== 'impression' && (e.type !== 'rating' || (e.value ?? 0) >= 4))) {
+    return { items: new Int32Array(0), y: new Float32Array(0), w: new Float32Array(0) };
+  }
   return toExamples(interactions, {
     feedback: model.feedback,
     catalogSize: manifest.catalog.ids.length,

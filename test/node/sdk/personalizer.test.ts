@@ -275,6 +275,19 @@ describe('createPersonalizer on cpu with fake-indexeddb', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
+  it('impressions alone do not adapt (nothing says what the visitor likes yet); the first click does', async () => {
+    const fx = await makeFixture();
+    const p = await personalizer({ fetch: fx.fetch, dbName: freshDbName() });
+    const initial = await p.recommend({ k: 10 });
+    // The shop logs an impression for every item of the row it displayed.
+    for (const r of initial) await p.track({ type: 'impression', itemId: r.itemId });
+    expect(await p.recommend({ k: 10 })).toEqual(initial);
+    expect((await p.stats()).lastAdaptation).toBeNull();
+    await p.track({ type: 'click', itemId: fx.ids.find((id) => fx.categoryOf(id) === 'shoes')! });
+    await p.recommend({ k: 10 });
+    expect((await p.stats()).lastAdaptation).toMatchObject({ cached: false });
+  });
+
   it('a track() called after forget() is kept: forgetting never deletes a later event (both storages)', async () => {
     for (const storage of ['indexeddb', 'memory'] as const) {
       const fx = await makeFixture();
