@@ -4,6 +4,7 @@ import { loadBundle, type BundleProgress } from './bundle/read.js';
 import type { Manifest } from './bundle/format.js';
 import type { BackendAttempt, BackendName, BackendPreference } from './engine/backends.js';
 import type { AdaptCheckOptions, BackendChoice, Engine, EngineMemory } from './engine/engine.js';
+import { refusalReason } from './engine/held-out.js';
 import { buildSupport, supportFingerprint } from './engine/support.js';
 import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
 import { AttuneError, DisposedError, InvalidInputError } from './errors.js';
@@ -674,7 +675,7 @@ class Session implements Personalizer {
     if (!result.applied) {
       const { heldOut: h } = result;
       const why = h
-        ? `adapting made the ${h.metric === 'ranking' ? 'ranking of' : 'loss on'} ${h.size} held-out events of the visitor worse (${h.metric === 'ranking' ? 'pairs in order' : 'loss'} ${h.before.toPrecision(3)} → ${h.after.toPrecision(3)})`
+        ? refusalReason(h)
         : "adaptation diverged (non-finite values or a growing loss on the visitor's own events)";
       this.#emitter.emit('error', new AttuneError('adaptation-unsound', `${why}; recommendations use the initialization`));
       await this.#engine.useParams(null);

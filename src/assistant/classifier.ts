@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LoadedIntentBundle } from '../bundle/read.js';
 import { disposeSparseBatch, encode, toSparseBatch } from '../models/intent.js';
 import { featurize, type SparseText } from '../text/featurize.js';
-import { fitHybridHead, fitHybridHeadAsync, HYBRID_HEAD, softmax, type HybridHead, type HybridHeadOptions, type HybridInput } from './hybrid-head.js';
+import { fitHybridHead, fitHybridHeadAsync, HYBRID_HEAD, NO_EMBEDDING, softmax, type HybridHead, type HybridHeadOptions, type HybridInput } from './hybrid-head.js';
 
 /** Probability per intent for one question, highest first. */
 export type Ranked = { intent: string; confidence: number }[];
@@ -19,8 +19,6 @@ export interface IntentClassifier {
   rank(question: string): Promise<Ranked>;
   dispose(): void;
 }
-
-const NO_EMBEDDING = new Float32Array(0);
 
 /** Unit-norm encoder embeddings, one Float32Array per text (chunked so memory stays bounded). */
 export function embedTexts(params: readonly tf.Tensor[], texts: readonly SparseText[], chunk = 256): Float32Array[] {
@@ -56,17 +54,24 @@ export interface ShopHead {
  * benchmark measures is what the browser runs.
  */
 export function fitShopHead(params: readonly tf.Tensor[], texts: readonly SparseText[], labels: readonly string[], head: HybridHeadOptions = HYBRID_HEAD): ShopHead {
-  const classes = [...new Set(labels)].sort();
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const fitted: HybridHead = fitHybridHead(headInputs(params, texts, head), labels.map((l) => index.get(l) as number), classes.length, head);
-  return { classes, probabilities: (qs) => headInputs(params, qs, head).map((x) => softmax(fitted.scores(x))) };
+  const { classes, xs, ys } = shopSupport(params, texts, labels, head);
+  return shopHead(params, classes, fitHybridHead(xs, ys, classes.length, head), head);
 }
 
 /** `fitShopHead` with the same result, yielding to the page's event loop while it fits (the assistant's path). */
 async function fitShopHeadAsync(params: readonly tf.Tensor[], texts: readonly SparseText[], labels: readonly string[], head: HybridHeadOptions): Promise<ShopHead> {
+  const { classes, xs, ys } = shopSupport(params, texts, labels, head);
+  return shopHead(params, classes, await fitHybridHeadAsync(xs, ys, classes.length, head), head);
+}
+
+/** The head's inputs and class indices for labelled texts; classes are the sorted distinct labels. */
+function shopSupport(params: readonly tf.Tensor[], texts: readonly SparseText[], labels: readonly string[], head: HybridHeadOptions): { classes: string[]; xs: HybridInput[]; ys: number[] } {
   const classes = [...new Set(labels)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
-  const fitted = await fitHybridHeadAsync(headInputs(params, texts, head), labels.map((l) => index.get(l) as number), classes.length, head);
+  return { classes, xs: headInputs(params, texts, head), ys: labels.map((l) => index.get(l) as number) };
+}
+
+function shopHead(params: readonly tf.Tensor[], classes: readonly string[], fitted: HybridHead, head: HybridHeadOptions): ShopHead {
   return { classes, probabilities: (qs) => headInputs(params, qs, head).map((x) => softmax(fitted.scores(x))) };
 }
 

@@ -91,6 +91,9 @@ function accumulate(x: Rows, y: number, p: Float32Array, g: Float32Array, gb: Fl
   }
 }
 
+/** The `dense` input of a text when the head does not use the encoder's embedding. */
+export const NO_EMBEDDING = new Float32Array(0);
+
 /**
  * Fits the head on the support set (`ys[i]` in [0, numClasses)) from zero
  * weights: full-batch gradient descent with heavy-ball momentum on the mean

@@ -103,3 +103,9 @@ export function generalizes(check: HeldOutCheck): boolean {
   if (!Number.isFinite(check.after)) return false;
   return check.metric === 'ranking' ? check.after >= check.before - 1e-6 : check.after <= check.before + 1e-6;
 }
+
+/** Why a failed check refused the adaptation, in words: "adapting made the ranking of 6 held-out events … worse (pairs in order 0.8 → 0.6)". */
+export function refusalReason(check: HeldOutCheck): string {
+  const [what, measure] = check.metric === 'ranking' ? ['ranking of', 'pairs in order'] : ['loss on', 'loss'];
+  return `adapting made the ${what} ${check.size} held-out events of the visitor worse (${measure} ${check.before.toPrecision(3)} → ${check.after.toPrecision(3)})`;
+}

@@ -1,7 +1,7 @@
 import { hashString } from '../core/random.js';
 import type { StoredEvent } from '../events.js';
 import type { Manifest } from '../bundle/format.js';
-import { toExamples, type Examples, type Interaction } from '../models/feedback.js';
+import { implicitWeight, toExamples, type Examples, type Interaction } from '../models/feedback.js';
 
 /**
  * Turns the visitor's recent events into the inner loop's support set, with
@@ -23,7 +23,7 @@ export function buildSupport(events: readonly StoredEvent[], manifest: Manifest,
   const { model, inner } = manifest;
   // Implicit feedback with no positive event yet (only impressions): nothing says what the visitor likes, and
   // adapting on "shown, not clicked" alone would bury every item the page displayed. θ0 ranks until a first positive.
-  if (model.feedback !== 'rating' && !interactions.some((e) => e.type !== 'impression' && (e.type !== 'rating' || (e.value ?? 0) >= 4))) {
+  if (model.feedback !== 'rating' && !interactions.some((e) => implicitWeight(e) > 0)) {
     return { items: new Int32Array(0), y: new Float32Array(0), w: new Float32Array(0) };
   }
   return toExamples(interactions, {

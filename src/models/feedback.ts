@@ -128,10 +128,15 @@ function ratingExamples(interactions: readonly Interaction[], o: ExampleOptions)
   };
 }
 
+/** An event's weight as implicit feedback: its type's weight, a rating ≥ 4 as a purchase; 0 (impressions, low ratings) is no evidence of liking. */
+export function implicitWeight(e: Interaction): number {
+  return e.type === 'rating' ? ((e.value ?? 0) >= 4 ? EVENT_WEIGHTS.purchase : 0) : EVENT_WEIGHTS[e.type];
+}
+
 function implicitExamples(interactions: readonly Interaction[], o: ExampleOptions): Examples {
   const strength = new Map<number, number>();
   for (const e of interactions) {
-    const weight = e.type === 'rating' ? ((e.value ?? 0) >= 4 ? EVENT_WEIGHTS.purchase : 0) : EVENT_WEIGHTS[e.type];
+    const weight = implicitWeight(e);
     strength.set(e.item, Math.max(strength.get(e.item) ?? 0, weight));
   }
   const items: number[] = [];

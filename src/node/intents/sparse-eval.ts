@@ -1,9 +1,7 @@
 import type { SparseText } from '../../text/featurize.js';
 import type { IntentSplit } from './data.js';
-import { fitHybridHead } from '../../assistant/hybrid-head.js';
+import { fitHybridHead, NO_EMBEDDING } from '../../assistant/hybrid-head.js';
 import { argmax, nearestCentroid, type LogRegOptions } from './sparse-baselines.js';
-
-const NONE = new Float32Array(0);
 
 /** Accuracy of the two sparse baselines on `query` after training on `support`. */
 export function sparseBaselines(featurize: (t: string) => SparseText, buckets: number, support: IntentSplit, query: IntentSplit, logreg: LogRegOptions = {}): { centroid: number; logreg: number } {
@@ -18,6 +16,6 @@ export function sparseBaselines(featurize: (t: string) => SparseText, buckets: n
   // `logisticRegression`'s exact update (no momentum) on compact weights: the same scores (hybrid-head.test.ts
   // checks them against it) about ten times faster than its dense [classes, buckets] weights.
   const { epochs = 100, lr = 20, l2 = 1e-5 } = logreg;
-  const fitted = fitHybridHead(xs.map((sparse) => ({ sparse, dense: NONE })), ys, classes.length, { epochs, lr, l2, momentum: 0, embeddingWeight: 0 });
-  return { centroid: acc(nc.scores), logreg: acc((x) => fitted.scores({ sparse: x, dense: NONE })) };
+  const fitted = fitHybridHead(xs.map((sparse) => ({ sparse, dense: NO_EMBEDDING })), ys, classes.length, { epochs, lr, l2, momentum: 0, embeddingWeight: 0 });
+  return { centroid: acc(nc.scores), logreg: acc((x) => fitted.scores({ sparse: x, dense: NO_EMBEDDING })) };
 }
