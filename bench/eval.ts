@@ -47,7 +47,9 @@ function verdict(rows: readonly MethodResult[], metric: MetricName): string | nu
   const b = base.metrics[metric] as Interval;
   const wins = better(metric, m.mean, b.mean);
   const separated = m.hi < b.lo || b.hi < m.lo;
-  return `${metric}: best meta ${meta.method} ${m.mean.toFixed(4)} vs best baseline ${base.method} ${b.mean.toFixed(4)} — ${wins ? 'meta better' : 'baseline better'}, intervals ${separated ? 'do not overlap' : 'overlap'}`;
+  const d = meta.paired?.[metric];
+  const pairedText = d ? `; paired difference ${d.mean.toFixed(4)} [${d.lo.toFixed(4)}, ${d.hi.toFixed(4)}] ${d.lo > 0 || d.hi < 0 ? 'excludes' : 'includes'} 0` : '';
+  return `${metric}: best meta ${meta.method} ${m.mean.toFixed(4)} vs best baseline ${base.method} ${b.mean.toFixed(4)} — ${wins ? 'meta better' : 'baseline better'}, intervals ${separated ? 'do not overlap' : 'overlap'}${pairedText}`;
 }
 
 function section(name: RunName): string {

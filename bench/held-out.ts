@@ -27,7 +27,7 @@ import { loadBundle } from '../src/bundle/read.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { fastAdapt } from '../src/engine/fast-head.js';
 import { headTensors } from '../src/engine/head.js';
-import { generalizes, lossOn, splitHeldOut } from '../src/engine/held-out.js';
+import { lossOn, splitHeldOut } from '../src/engine/held-out.js';
 import { buildSupport } from '../src/engine/support.js';
 import type { StoredEvent } from '../src/events.js';
 import { createRng } from '../src/core/random.js';
@@ -71,12 +71,12 @@ async function engineFor(loaded: Awaited<ReturnType<typeof loadBundle>>) {
     items.forEach((r, i) => x.set(loaded.embeddings.subarray(r * dim, (r + 1) * dim), i * dim));
     return x;
   };
-  // The check as it was first shipped: the held-out slice's loss must not grow.
+  // The check as it was first shipped: the held-out slice's loss must not grow at all.
   const lossCheck = (support: Examples): boolean => {
     const split = splitHeldOut(support);
     if (!split) return true;
     const adapted = fastAdapt({ ...host, x: rowsOf(split.train.items), y: split.train.y, w: split.train.w, steps: loaded.manifest.inner.steps }).params;
-    return generalizes({ size: split.held.items.length, metric: 'loss', before: lossOn(host, rowsOf, split.held, host.theta0), after: lossOn(host, rowsOf, split.held, adapted) });
+    return lossOn(host, rowsOf, split.held, adapted) <= lossOn(host, rowsOf, split.held, host.theta0) + 1e-6;
   };
   return { engine, lossCheck };
 }

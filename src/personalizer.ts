@@ -165,7 +165,8 @@ export interface PersonalizerOptions {
    * Safe adaptation (default true): with 8 or more support examples, a quarter
    * of them is held aside, the head adapts on the rest, and the visitor's
    * adapted params are used only if that run is no worse than θ0 on the
-   * held-out quarter: ranking (implicit feedback) or squared error (ratings);
+   * held-out quarter: ranking (implicit feedback), or squared error at most
+   * half again θ0's (ratings, where the quarter is only a few ratings);
    * otherwise θ0 stays and an `adaptation-unsound` error event says so. It
    * costs one more inner loop per adaptation. `false` skips it; finite params
    * and a support loss that did not blow up are required either way

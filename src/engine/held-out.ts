@@ -17,7 +17,10 @@ import { fastAdapt, headOutputs, type FastAdaptInput } from './fast-head.js';
  *   items the visitor was shown in the departments they browse, and adapting
  *   raises those too, which costs log-loss without changing what ranks first
  *   (docs/reliability.md › Numerics has the measurement);
- * - ratings are predicted as values, so the check compares the loss (squared error).
+ * - ratings are predicted as values, so the check compares the loss (squared
+ *   error), with slack: the slice is a quarter of a small support set (2 to
+ *   5 ratings for 10 to 20), and one unusual rating in it decides a strict
+ *   comparison. HELDOUT_LOSS_SLACK was chosen on ML-100K validation users.
  */
 export const HELDOUT_MIN = 8;
 export const HELDOUT_EVERY = 4;
@@ -28,6 +31,16 @@ export const HELDOUT_EVERY = 4;
  * few clicks span departments would lose their adaptation to that coin flip.
  */
 export const HELDOUT_MIN_POSITIVES = 2;
+/**
+ * Ratings: the adapted run's held-out loss may be up to this fraction above
+ * θ0's before the adaptation is refused. Chosen on ML-100K validation users
+ * (`npx tsx bench/held-out-ratings.ts`, a Meta-SGD and a first-order MAML
+ * bundle): the strict comparison (0) refused about a third of adaptations at
+ * 10 ratings and had the worst MAE of the variants in 5 of 6 cases; 0.5 was
+ * never worse than it, best or within 0.002 of the best check variant
+ * (0.25, 0.5, 1), and still refuses a run whose held-out error grows by half.
+ */
+export const HELDOUT_LOSS_SLACK = 0.5;
 
 /** What the held-out slice measured at θ0 and after adapting without it. */
 export interface HeldOutCheck {
@@ -98,10 +111,13 @@ export function measureHeldOut(host: Host & { theta0: readonly Float32Array[] },
   return { size, metric: 'ranking', before, after: pairOrder(host.fanIn, rowsOf, held, adapted) };
 }
 
-/** Passes when the held-out measure is finite and not worse than θ0's (1e-6: float noise of equal params). */
+/**
+ * Passes when the held-out measure is finite and not worse than θ0's: for
+ * ranking by more than float noise (1e-6), for loss by more than HELDOUT_LOSS_SLACK.
+ */
 export function generalizes(check: HeldOutCheck): boolean {
   if (!Number.isFinite(check.after)) return false;
-  return check.metric === 'ranking' ? check.after >= check.before - 1e-6 : check.after <= check.before + 1e-6;
+  return check.metric === 'ranking' ? check.after >= check.before - 1e-6 : check.after <= check.before * (1 + HELDOUT_LOSS_SLACK) + 1e-6;
 }
 
 /** Why a failed check refused the adaptation, in words: "adapting made the ranking of 6 held-out events … worse (pairs in order 0.8 → 0.6)". */

@@ -1,4 +1,5 @@
 import { createRng } from '../../core/random.js';
+import { InvalidInputError } from '../../errors.js';
 import { METRIC_NAMES, type Interval, type MetricName, type UserMetrics } from './types.js';
 
 export interface BootstrapOptions {
@@ -61,4 +62,25 @@ export function summarizeMetrics(perUser: readonly UserMetrics[], options: Boots
     if (values.length > 0) out[name] = bootstrapInterval(values, options);
   }
   return out;
+}
+
+/**
+ * The per-user difference a − b on `metric` (users where both have it), as a
+ * mean with a paired bootstrap interval: the users are resampled, not the two
+ * methods separately. An interval that excludes 0 says one method is better
+ * for this population of users at 95%, even where the two methods' own
+ * intervals overlap.
+ *
+ * @example
+ * pairedDifference([{ mae: 0.8 }, { mae: 0.6 }], [{ mae: 0.9 }, { mae: 0.7 }], 'mae'); // mean -0.1, lo = hi = -0.1
+ */
+export function pairedDifference(a: readonly UserMetrics[], b: readonly UserMetrics[], metric: MetricName, options: BootstrapOptions = {}): Interval {
+  if (a.length !== b.length) throw new InvalidInputError('b', `must hold the same users as a: ${a.length} users against ${b.length}`);
+  const diffs: number[] = [];
+  a.forEach((m, i) => {
+    const x = m[metric];
+    const y = b[i]?.[metric];
+    if (x !== undefined && y !== undefined) diffs.push(x - y);
+  });
+  return bootstrapInterval(diffs, options);
 }

@@ -42,8 +42,13 @@ export function groupResults(results: readonly MethodResult[]): { protocol: stri
   return [...groups.values()];
 }
 
-/** The row with the best mean of `metric` within one family, or undefined. */
-function bestOf(rows: readonly MethodResult[], metric: MetricName, family: MethodResult['family']): MethodResult | undefined {
+/**
+ * The row with the best mean of `metric` within one family, or undefined.
+ *
+ * @example
+ * bestOf(report.results.filter((r) => r.protocol === 'melu'), 'mae', 'baseline')?.method; // e.g. 'matrix-factorization'
+ */
+export function bestOf(rows: readonly MethodResult[], metric: MetricName, family: MethodResult['family']): MethodResult | undefined {
   let best: MethodResult | undefined;
   for (const r of rows) {
     const v = r.metrics[metric];
@@ -84,7 +89,22 @@ function table(rows: readonly MethodResult[]): string {
   const both = rows.some((r) => r.family === 'meta') && rows.some((r) => r.family === 'baseline');
   const separated = separatedMetrics(rows).map((m) => METRIC_LABELS[m]);
   lines.push('', `Bold: best baseline and best meta-learned method per column.${both ? ` Meta ahead of every baseline with non-overlapping 95% intervals: ${separated.join(', ') || 'none'}.` : ''}`);
+  const paired = pairedLines(rows, metrics);
+  if (paired.length) lines.push('', 'Paired per-user difference, best meta-learned method − best baseline (95% paired bootstrap interval; an interval that excludes 0 is a difference the test users support even where the intervals above overlap):', '', ...paired);
   return lines.join('\n');
+}
+
+/** One line per metric: the best meta method's paired difference from the best baseline, and which side of 0 its interval is on. */
+function pairedLines(rows: readonly MethodResult[], metrics: readonly MetricName[]): string[] {
+  return metrics.flatMap((m) => {
+    const meta = bestOf(rows, m, 'meta');
+    const d = meta?.paired?.[m];
+    if (!meta || !d || d.n === 0) return [];
+    const ahead = LOWER_IS_BETTER.has(m) ? d.hi < 0 : d.lo > 0;
+    const behind = LOWER_IS_BETTER.has(m) ? d.lo > 0 : d.hi < 0;
+    const verdict = ahead ? 'meta better' : behind ? 'baseline better' : 'no difference shown';
+    return [`- ${METRIC_LABELS[m]}: ${cell(meta.method)} − ${cell(d.baseline)} = ${formatInterval(d)} over ${d.n} users: ${verdict}`];
+  });
 }
 
 /**

@@ -2,12 +2,13 @@ import type { Interaction } from '../../models/feedback.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TrainOptions } from '../train/options.js';
-import { summarizeMetrics } from './bootstrap.js';
+import { pairedDifference, summarizeMetrics, type BootstrapOptions } from './bootstrap.js';
 import { BASELINES, RATING_BASELINES, type BaselineName } from './baselines/index.js';
 import { globalFamily, metaScorer, META_METHODS, type GlobalFamily } from './methods.js';
 import { ratingMetrics, rankingMetrics } from './metrics.js';
 import { DEFAULT_KS, itemColdStart, meluProtocol, splitUserGroups, userColdStart } from './protocols.js';
-import type { EvalSplit, EvalUser, MethodResult, Scorer, UserMetrics } from './types.js';
+import { bestOf } from './report.js';
+import { METRIC_NAMES, type EvalSplit, type EvalUser, type MethodResult, type MetricName, type PairedDifference, type Scorer, type UserMetrics } from './types.js';
 
 /** The evaluation protocols: user cold-start, MeLU's protocol (ratings only), item cold-start. */
 export const PROTOCOLS = ['user', 'melu', 'item'] as const;
@@ -301,10 +302,24 @@ async function judgeSplit(split: EvalSplit, methods: readonly string[], trained:
   if (family && methods.includes('finetune')) entries.push(await pickRate(family.finetune, split));
   if (family && methods.includes('scratch')) entries.push(await pickRate(family.scratch, split));
   entries.push(...trained.map((scorer) => ({ scorer })));
-  const out: MethodResult[] = [];
+  const bootstrap = { ...(samples ? { samples } : {}), seed: 1 };
+  const judged: { result: MethodResult; perUser: UserMetrics[] }[] = [];
   for (const { scorer, chosen } of entries) {
-    const metrics = summarizeMetrics(await judge(scorer, split.test), { ...(samples ? { samples } : {}), seed: 1 });
-    out.push({ method: scorer.name, family: scorer.family, protocol: split.protocol, ...(split.k === undefined ? {} : { k: split.k }), metrics, ...(chosen ? { chosen } : {}) });
+    const perUser = await judge(scorer, split.test);
+    const metrics = summarizeMetrics(perUser, bootstrap);
+    judged.push({ result: { method: scorer.name, family: scorer.family, protocol: split.protocol, ...(split.k === undefined ? {} : { k: split.k }), metrics, ...(chosen ? { chosen } : {}) }, perUser });
+  }
+  return judged.map(({ result, perUser }) => (result.family === 'meta' ? { ...result, paired: pairedWithBestBaseline(perUser, judged, bootstrap) } : result));
+}
+
+/** A meta-learned method's per-user difference from the best baseline (by mean) on every metric both have. */
+function pairedWithBestBaseline(perUser: readonly UserMetrics[], judged: readonly { result: MethodResult; perUser: UserMetrics[] }[], bootstrap: BootstrapOptions): Partial<Record<MetricName, PairedDifference>> {
+  const out: Partial<Record<MetricName, PairedDifference>> = {};
+  for (const metric of METRIC_NAMES) {
+    const best = bestOf(judged.map((j) => j.result), metric, 'baseline');
+    const baseline = judged.find((j) => j.result === best);
+    if (!baseline || !perUser.some((m) => m[metric] !== undefined)) continue;
+    out[metric] = { ...pairedDifference(perUser, baseline.perUser, metric, bootstrap), baseline: baseline.result.method };
   }
   return out;
 }

@@ -93,6 +93,18 @@ export interface Interval {
   readonly n: number;
 }
 
+/**
+ * A meta-learned method against the best baseline on one metric, user by
+ * user: the mean of (this method − baseline) over the test users both have
+ * the metric for, with a paired 95% bootstrap interval. Pairing removes the
+ * spread between users that both methods share, so this interval is usually
+ * much narrower than either method's own.
+ */
+export interface PairedDifference extends Interval {
+  /** The baseline compared with: the best one on this metric by mean. */
+  readonly baseline: string;
+}
+
 /** One method on one protocol (and K): every metric it has. */
 export interface MethodResult {
   /** The method's name. */
@@ -107,4 +119,6 @@ export interface MethodResult {
   readonly metrics: Partial<Record<MetricName, Interval>>;
   /** Hyperparameters the method used (given, or chosen on the validation users). */
   readonly chosen?: Readonly<Record<string, number | string>>;
+  /** Meta-learned methods: the paired difference from the best baseline, per metric. */
+  readonly paired?: Partial<Record<MetricName, PairedDifference>>;
 }

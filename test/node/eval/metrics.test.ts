@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../../src/models/feedback.js';
-import { bootstrapInterval, summarizeMetrics } from '../../../src/node/eval/bootstrap.js';
+import { bootstrapInterval, pairedDifference, summarizeMetrics } from '../../../src/node/eval/bootstrap.js';
 import { rankingMetrics, ratingMetrics, topK } from '../../../src/node/eval/metrics.js';
 import { createRng } from '../../../src/core/random.js';
 
@@ -119,5 +119,35 @@ describe('bootstrapInterval', () => {
   it('summarizes each metric over the users that have it', () => {
     const s = summarizeMetrics([{ mae: 1, ndcg1: 0.5 }, { mae: 1 }, {}], { samples: 100 });
     expect(s).toEqual({ mae: { mean: 1, lo: 1, hi: 1, n: 2 }, ndcg1: { mean: 0.5, lo: 0.5, hi: 0.5, n: 1 } });
+  });
+});
+
+describe('pairedDifference', () => {
+  it('is the per-user difference, over the users both methods have the metric for', () => {
+    const a = [{ mae: 0.8 }, { mae: 0.5 }, {}, { mae: 0.9 }];
+    const b = [{ mae: 0.9 }, { mae: 0.6 }, { mae: 0.7 }, {}];
+    const d = pairedDifference(a, b, 'mae', { seed: 3 });
+    expect(d.n).toBe(2);
+    expect(d.mean).toBeCloseTo(-0.1, 12);
+    expect(d.lo).toBeCloseTo(-0.1, 12);
+    expect(d.hi).toBeCloseTo(-0.1, 12);
+  });
+
+  it('resamples users in pairs: a constant gain between very different users is certain, although the unpaired intervals overlap', () => {
+    const rng = createRng(11);
+    const users = Array.from({ length: 60 }, () => 0.4 + rng.next());
+    const base = users.map((v) => ({ mae: v }));
+    const better = users.map((v, i) => ({ mae: v - 0.02 - (i % 2) * 0.01 })); // 0.02 or 0.03 better for every user
+    const own = [bootstrapInterval(better.map((m) => m.mae), { seed: 1 }), bootstrapInterval(base.map((m) => m.mae), { seed: 1 })];
+    expect(own[0]!.hi).toBeGreaterThan(own[1]!.lo); // the methods' own intervals overlap
+    const d = pairedDifference(better, base, 'mae', { seed: 1 });
+    expect(d.mean).toBeCloseTo(-0.025, 12);
+    expect(d.hi).toBeLessThan(0);
+    expect(d.lo).toBeGreaterThanOrEqual(-0.03 - 1e-12);
+    expect(d.hi).toBeLessThanOrEqual(-0.02 + 1e-12);
+  });
+
+  it('refuses methods judged on different users', () => {
+    expect(() => pairedDifference([{ mae: 1 }], [], 'mae')).toThrow(/^b: must hold the same users as a: 1 users against 0$/);
   });
 });

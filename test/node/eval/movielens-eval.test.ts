@@ -30,6 +30,13 @@ describe.skipIf(!present)('attune eval on ML-100K (CI-sized)', () => {
       console.log(`[eval] ${protocol}: MAE global ${global?.mean.toFixed(4)} [${global?.lo.toFixed(4)}, ${global?.hi.toFixed(4)}], metasgd ${meta?.mean.toFixed(4)} [${meta?.lo.toFixed(4)}, ${meta?.hi.toFixed(4)}] over ${meta?.n} test users`);
       expect(meta?.n).toBeGreaterThanOrEqual(40);
       expect(meta!.mean).toBeLessThan(global!.mean);
+      // The meta row carries its per-user difference from the best (here the only) baseline: every test user has an MAE,
+      // so its mean is the difference of the two means.
+      const paired = report.results.find((r) => r.protocol === protocol && r.method === 'metasgd')?.paired?.mae;
+      expect(paired).toMatchObject({ baseline: 'global', n: meta!.n });
+      expect(paired!.mean).toBeCloseTo(meta!.mean - global!.mean, 9);
+      expect(paired!.lo).toBeLessThanOrEqual(paired!.mean);
+      expect(paired!.hi).toBeGreaterThanOrEqual(paired!.mean);
     }
   }, 300_000);
 });

@@ -13,7 +13,14 @@ function results(): MethodResult[] {
   const out: MethodResult[] = [];
   for (const k of [1, 5]) {
     out.push({ method: 'bias', family: 'baseline', protocol: 'user-cold-start', k, metrics: { mae: iv(0.9 - k / 100), ndcg3: iv(0.70, 0.02) } });
-    out.push({ method: 'maml <fo> & "x"|y', family: 'meta', protocol: 'user-cold-start', k, metrics: { mae: iv(0.8 - k / 100), ndcg3: iv(0.71, 0.02) } });
+    out.push({
+      method: 'maml <fo> & "x"|y',
+      family: 'meta',
+      protocol: 'user-cold-start',
+      k,
+      metrics: { mae: iv(0.8 - k / 100), ndcg3: iv(0.71, 0.02) },
+      paired: { mae: { ...iv(-0.1, 0.02), baseline: 'bias' }, ndcg3: { ...iv(0.01, 0.02), baseline: 'bias' } },
+    });
   }
   out.push({ method: 'popularity', family: 'baseline', protocol: 'melu', metrics: { ndcg3: iv(0.6), recall10: iv(0.1) } });
   return out;
@@ -39,6 +46,8 @@ describe('writeReport', () => {
     expect(md).toContain('| maml <fo> & "x"\\|y | meta | 90 | **0.7900 [0.7800, 0.8000]** |');
     expect(md).toContain('| popularity | baseline | 90 | **0.6000 [0.5900, 0.6100]** | **0.1000 [0.0900, 0.1100]** |');
     expect(md).toContain('non-overlapping 95% intervals: MAE.');
+    expect(md).toContain('- MAE: maml <fo> & "x"\\|y − bias = -0.1000 [-0.1200, -0.0800] over 90 users: meta better');
+    expect(md).toContain('- nDCG@3: maml <fo> & "x"\\|y − bias = 0.0100 [-0.0100, 0.0300] over 90 users: no difference shown');
     expect(md).toContain('![user-cold-start-mae-vs-k.svg](user-cold-start-mae-vs-k.svg)');
   });
 

@@ -10,7 +10,7 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPersonalizer, type AttuneError, type Personalizer } from 'attune';
-import { HELDOUT_EVERY, HELDOUT_MIN } from '../../../src/engine/held-out.js';
+import { generalizes, HELDOUT_EVERY, HELDOUT_LOSS_SLACK, HELDOUT_MIN } from '../../../src/engine/held-out.js';
 import { contradictingPlan } from '../../shared/overfit.js';
 import { BASE, freshDbName, makeFixture, type Fixture } from './fixture.js';
 
@@ -31,6 +31,17 @@ async function start(fx: Fixture, heldOutCheck?: boolean): Promise<{ p: Personal
 const sameCategory = (fx: Fixture): string[] => fx.ids.filter((_, i) => i % 3 === 0).slice(0, 12);
 
 describe('safe adaptation', () => {
+  it('ratings: the held-out loss may grow by HELDOUT_LOSS_SLACK, not more; ranking gets no slack', () => {
+    const loss = (after: number) => generalizes({ size: 3, metric: 'loss', before: 0.8, after });
+    expect(HELDOUT_LOSS_SLACK).toBe(0.5);
+    expect(loss(0.8)).toBe(true);
+    expect(loss(0.8 * 1.49)).toBe(true);
+    expect(loss(0.8 * 1.51)).toBe(false);
+    expect(loss(Number.NaN)).toBe(false);
+    expect(generalizes({ size: 6, metric: 'ranking', before: 0.75, after: 0.74 })).toBe(false);
+    expect(generalizes({ size: 6, metric: 'ranking', before: 0.75, after: 0.75 })).toBe(true);
+  });
+
   it('crafted to overfit: ratings that contradict on the held-out slice keep θ0, and the SDK says why', async () => {
     const fx = await makeFixture({ feedback: 'rating', ratingScale: [1, 5], lr: 0.2 });
     const { p, errors } = await start(fx);
