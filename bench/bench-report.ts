@@ -1,5 +1,5 @@
 /** Formatting `npm run bench`'s results and rewriting its section of docs/benchmarks.md. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeMarkedSection } from './docs-section.js';
 import type { EngineRun, LayersRun } from './browser/engine-bench.js';
 import type { SdkRun, SoakRun } from './browser/sdk-bench.js';
 
@@ -20,8 +20,6 @@ export interface Report {
   readonly command: string;
 }
 
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
 
 export function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,10 +110,5 @@ export function renderReport(report: Report): string {
 
 /** Replaces the text between the bench markers (appending a section with them when absent). */
 export function writeDocsSection(file: string, body: string): void {
-  const text = readFileSync(file, 'utf8');
-  const section = `${START}\n${body}\n${END}`;
-  const i = text.indexOf(START);
-  const j = text.indexOf(END);
-  const next = i >= 0 && j > i ? `${text.slice(0, i)}${section}${text.slice(j + END.length)}` : `${text.trimEnd()}\n\n## Speed in the browser: worker, backends and the LayersModel alternative (issue 5)\n\n${section}\n`;
-  writeFileSync(file, next);
+  writeMarkedSection(file, 'bench', body, '## Speed in the browser: worker, backends and the LayersModel alternative (issue 5)');
 }

@@ -17,7 +17,7 @@
  * Rewrites the section of docs/benchmarks.md between
  * `<!-- held-out-ratings:start -->` and `<!-- held-out-ratings:end -->`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeMarkedSection } from './docs-section.js';
 import * as tf from '@tensorflow/tfjs';
 import { buildSupport } from '../src/engine/support.js';
 import { HELDOUT_LOSS_SLACK } from '../src/engine/held-out.js';
@@ -102,10 +102,4 @@ const body = [
   ...lines,
 ].join('\n');
 process.stdout.write(`\n${body}\n`);
-const file = new URL('../docs/benchmarks.md', import.meta.url);
-const doc = readFileSync(file, 'utf8');
-const [start, end] = ['<!-- held-out-ratings:start -->', '<!-- held-out-ratings:end -->'];
-const i = doc.indexOf(start);
-const j = doc.indexOf(end);
-const section = `${start}\n${body}\n${end}`;
-writeFileSync(file, i >= 0 && j > i ? `${doc.slice(0, i)}${section}${doc.slice(j + end.length)}` : `${doc.trimEnd()}\n\n### Safe adaptation for ratings: how much slack (issue 4)\n\n${section}\n`);
+writeMarkedSection(new URL('../docs/benchmarks.md', import.meta.url), 'held-out-ratings', body, '### Safe adaptation for ratings: how much slack (issue 4)');

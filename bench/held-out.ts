@@ -21,7 +21,8 @@
  * Rewrites the held-out section of docs/benchmarks.md (between the
  * `<!-- held-out:start -->` / `<!-- held-out:end -->` markers).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeMarkedSection } from './docs-section.js';
 import * as tf from '@tensorflow/tfjs';
 import { loadBundle } from '../src/bundle/read.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
@@ -186,10 +187,4 @@ const body = [
   ...(withMovielens ? mlTable : []),
 ].join('\n');
 process.stdout.write(`\n${body}\n`);
-const file = new URL('../docs/benchmarks.md', import.meta.url);
-const doc = readFileSync(file, 'utf8');
-const [start, end] = ['<!-- held-out:start -->', '<!-- held-out:end -->'];
-const i = doc.indexOf(start);
-const j = doc.indexOf(end);
-const section = `${start}\n${body}\n${end}`;
-writeFileSync(file, i >= 0 && j > i ? `${doc.slice(0, i)}${section}${doc.slice(j + end.length)}` : `${doc.trimEnd()}\n\n## Safe adaptation: what the held-out check costs (issue 6)\n\n${section}\n`);
+writeMarkedSection(new URL('../docs/benchmarks.md', import.meta.url), 'held-out', body, '## Safe adaptation: what the held-out check costs (issue 6)');

@@ -11,7 +11,8 @@
  * Replaces the sinusoid section of docs/benchmarks.md (between the
  * `<!-- sinusoid:start -->` / `<!-- sinusoid:end -->` markers) and writes docs/sinusoid.svg.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { writeMarkedSection } from './docs-section.js';
 import * as tf from '@tensorflow/tfjs';
 import { relu } from '../src/core/activations.js';
 import { mse } from '../src/core/losses.js';
@@ -302,20 +303,10 @@ async function main(): Promise<void> {
     console.log(markdown(rows, command));
     return;
   }
-  writeSection(new URL('../docs/benchmarks.md', import.meta.url), markdown(rows, command));
+  writeMarkedSection(new URL('../docs/benchmarks.md', import.meta.url), 'sinusoid', markdown(rows, command), '## Sinusoid regression, MAML paper §5.1 (issue 3)');
   writeFileSync(new URL('../docs/sinusoid.svg', import.meta.url), svgChart(rows));
   console.log('updated docs/benchmarks.md and wrote docs/sinusoid.svg');
 }
 
-/** Swaps the text between the sinusoid markers of docs/benchmarks.md, keeping every other section. */
-function writeSection(file: URL, section: string): void {
-  const start = '<!-- sinusoid:start -->';
-  const end = '<!-- sinusoid:end -->';
-  const doc = readFileSync(file, 'utf8');
-  const from = doc.indexOf(start);
-  const to = doc.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`${file.pathname}: markers ${start} … ${end} not found`);
-  writeFileSync(file, `${doc.slice(0, from + start.length)}\n${section}\n${doc.slice(to)}`);
-}
 
 void main();
