@@ -120,8 +120,10 @@ describe('defect 5: backend set-up fails three ways, attune falls through', () =
       return { statuses: made.map((m) => m.status), recs, live };
     });
     expect(r.statuses).toEqual(['fulfilled', 'fulfilled']);
-    // tfjs has one engine per page: the later switch wins for both, and both report it.
-    expect(r.live).toEqual(['wasm', 'wasm']);
+    // tfjs has one engine per page: whichever switch runs second wins for both, and both report it. Which one that is
+    // depends on which bundle fetch and database open finish first, not on the order of the calls.
+    expect(['cpu', 'wasm']).toContain(r.live[0]);
+    expect(r.live[1]).toBe(r.live[0]);
     r.recs.forEach((recs) => recs.forEach((x) => expect(Number.isFinite(x.score)).toBe(true)));
     session.guard.check();
     await session.close();
