@@ -26,6 +26,7 @@ export { adam, sgd, optimizerByName, OPTIMIZER_NAMES, type Optimizer, type Optim
 
 // Meta-training the recommender
 export { trainRecommender, type TrainResult } from './node/train/train-recommender.js';
+export { TrainingDivergedError } from './node/train/errors.js';
 export type { TrainOptions, TrainProgress } from './node/train/options.js';
 export { TRAIN_ALGORITHMS, selectAlgorithm } from './node/train/algorithms.js';
 export { evaluateHead, type HeldOutMetrics, type HeadEvalOptions } from './node/train/evaluate.js';

@@ -146,12 +146,35 @@ export async function loadBundle(base: string, options: LoadBundleOptions = {}):
   if (embBuffer.byteLength !== rows * dim * 4) {
     throw new BundleError('bundle-malformed', `${manifest.catalog.embeddings.path} holds ${embBuffer.byteLength} bytes, expected ${rows * dim * 4}`);
   }
+  const embeddings = new Float32Array(embBuffer);
+  checkFinite(manifest.catalog.embeddings.path, embeddings, (i) => `item ${manifest.catalog.ids[Math.floor(i / dim)]}`);
+  weights.forEach((w, i) => checkFinite(weightPaths.join(', '), w, () => `weight ${(entries[i] as WeightEntry).name}`));
   if (options.cache && !cached) {
     const keyOf = (path: string): string => `${bundleUrl(base, path)}#${manifest.files.find((f) => f.path === path)?.sha256}`;
     // Best effort: a full or blocked Cache Storage only costs the offline copy.
     await options.cache.replace([[bundleUrl(base, 'manifest.json'), manifestBuffer], ...[...buffers].map(([path, b]) => [keyOf(path), b] as const)]).catch(() => undefined);
   }
-  return { manifest, entries, weights, embeddings: new Float32Array(embBuffer) };
+  return { manifest, entries, weights, embeddings };
+}
+
+/**
+ * Index of the first value that is NaN or ±Infinity, or -1 when all are finite.
+ *
+ * @example
+ * firstNonFinite(Float32Array.of(1, Number.NaN)); // 1
+ */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/**
+ * Refuses NaN or ±Infinity: such a bundle (a diverged training run) would load and then only fail
+ * when scoring. One pass over the floats, far cheaper than the SHA-256 already taken over the same bytes.
+ */
+function checkFinite(file: string, values: Float32Array, what: (index: number) => string): void {
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new BundleError('bundle-malformed', `${file} holds non-finite values (${what(i)} is ${values[i]}); the bundle is unusable, retrain it (its training probably diverged)`);
 }
 
 function concat(parts: readonly ArrayBuffer[]): ArrayBuffer {

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Params, ParamSpec } from '../core/params.js';
 import { createRecommender, encodeItemFeatures, featureWidth, type ItemFeatures, type RecommenderConfig } from '../models/recommender.js';
+import { InvalidInputError } from '../errors.js';
 import { encodeWeights, sha256Hex } from './codec.js';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleFileEntry, type InnerLoopSettings, type Manifest, type WeightEntry } from './format.js';
+import { firstNonFinite } from './read.js';
 
 /**
  * What `encodeBundle` / `writeBundle` need: the model config, its trained params, the catalog and the inner loop.
@@ -93,6 +95,12 @@ function rateEntries(head: readonly ParamSpec[], lrs: Params | undefined): { ent
   return { entries, mean: sum / count };
 }
 
+/** A bundle of NaN or ±Infinity loads fine and then ranks nothing: refuse to write one (loadBundle refuses to read one too). */
+function refuseNonFinite(field: string, values: Float32Array, what: (index: number) => string): void {
+  const at = firstNonFinite(values);
+  if (at >= 0) throw new InvalidInputError(field, `${what(at)} holds ${values[at]}: a bundle must hold finite numbers only (did training diverge? lower the learning rates)`);
+}
+
 async function fileEntry(path: string, bytes: Uint8Array): Promise<BundleFileEntry> {
   return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
 }
@@ -111,7 +119,8 @@ export interface EncodedBundle {
  * rates, when given), items.bin with the catalog's precomputed embeddings,
  * and manifest.json with the SHA-256 of both. The `version` is a content id
  * over both hashes and the model config, so it changes whenever anything the
- * browser computes with changes.
+ * browser computes with changes. Throws an InvalidInputError when a weight or
+ * an item embedding is NaN or ±Infinity (a diverged training run).
  *
  * @example
  * const { manifest, files } = await encodeBundle(input);
@@ -124,8 +133,12 @@ export async function encodeBundle(input: BundleInput): Promise<EncodedBundle> {
   if (input.catalog.ids.length !== input.catalog.features.length) throw new Error('writeBundle: catalog ids and features differ in length');
   const rates = rateEntries(model.head.specs, input.lrs);
   const entries: WeightEntry[] = [...specs.map((s): WeightEntry => ({ name: s.name, shape: [...s.shape], dtype: 'float32', group: s.group })), ...rates.entries];
-  const weights = encodeWeights(entries, [...input.params, ...(input.lrs ?? [])].map((p) => p.dataSync() as Float32Array));
-  const items = new Uint8Array(catalogEmbeddings(input).buffer);
+  const values = [...input.params, ...(input.lrs ?? [])].map((p) => p.dataSync() as Float32Array);
+  values.forEach((v, i) => refuseNonFinite(i < specs.length ? 'params' : 'lrs', v, () => `weight ${(entries[i] as WeightEntry).name}`));
+  const weights = encodeWeights(entries, values);
+  const embeddings = catalogEmbeddings(input);
+  refuseNonFinite('catalog', embeddings, (at) => `the embedding of item ${input.catalog.ids[Math.floor(at / input.config.dim)]}`);
+  const items = new Uint8Array(embeddings.buffer);
   const files = [await fileEntry(WEIGHTS_FILE, weights), await fileEntry(ITEMS_FILE, items)];
   const versionSource = new TextEncoder().encode(files.map((f) => f.sha256).join('\n') + '\n' + JSON.stringify(input.config));
   const manifest: Manifest = {

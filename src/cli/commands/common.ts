@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Manifest } from '../../bundle/format.js';
 import type { Dataset } from '../../node/data/dataset.js';
 import type { TrainOptions } from '../../node/train/options.js';
 import { writeTrainedBundle } from '../../node/train/save.js';
 import { trainRecommender } from '../../node/train/train-recommender.js';
+import { UsageError } from '../args.js';
 import { progressReporter } from '../progress.js';
 
 /** The cpu backend: pure JS, identical everywhere, and what tests measure. */
@@ -22,8 +23,7 @@ export async function trainAndWrite(data: Dataset, options: TrainOptions, out: s
   const log = (s: string): void => void process.stdout.write(s + '\n');
   await useCpu();
   const progress = progressReporter();
-  const result = await trainRecommender(data, { ...options, onProgress: progress.update });
-  progress.done();
+  const result = await trainRecommender(data, { ...options, onProgress: progress.update }).finally(() => progress.done());
   try {
     const manifest = await writeTrainedBundle(out, data, result, extra);
     if (splitOut) writeJson(splitOut, { bundleVersion: manifest.version, trainUsers: result.trainUsers, heldOutUsers: result.heldOutUsers });
@@ -36,6 +36,18 @@ export async function trainAndWrite(data: Dataset, options: TrainOptions, out: s
   } finally {
     tf.dispose([...result.params, ...(result.lrs ?? [])]);
   }
+}
+
+/**
+ * Fails fast, before minutes of work, when `path` cannot become a folder: it is
+ * a file, or a file stands where one of its parents should be.
+ */
+export function checkOutDir(path: string, flag = '--out'): void {
+  let existing = resolve(path);
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (statSync(existing).isDirectory()) return;
+  const where = existing === resolve(path) ? 'is a file' : `cannot be created: ${existing} is a file`;
+  throw new UsageError(`${flag} ${path} ${where}; give a folder (new or existing)`);
 }
 
 function writeJson(path: string, value: unknown): void {

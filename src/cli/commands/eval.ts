@@ -8,6 +8,7 @@ import type { TrainOptions } from '../../node/train/options.js';
 import type { Feedback } from '../../models/recommender.js';
 import { intentEvalCommand } from './eval-intents.js';
 import { parseFlags, UsageError, type FlagSpec } from '../args.js';
+import { checkOutDir } from './common.js';
 import { loadData, trainOptionsFromFlags } from './train.js';
 
 export const EVAL_FLAGS: Record<string, FlagSpec> = {
@@ -58,7 +59,7 @@ const COMPACT_DEFAULTS: Readonly<Record<string, { maxIds: number; maxVocab: numb
 
 /** Loads the data; with `maxIds`/`maxVocab` (given, or the format's defaults) items are reordered and vocabularies trimmed. */
 function load(format: string, dir: string | undefined, feedback: Feedback | undefined, maxIds: number | undefined, maxVocab: number | undefined): Dataset {
-  const data = format === 'taobao' ? loadTaobao(dir) : loadData(format, dir, feedback);
+  const data = format === 'taobao' ? loadTaobao(dir) : loadData('eval', format, dir, feedback);
   if (maxIds === undefined && maxVocab === undefined) return data;
   return compactDataset(data, maxVocab === undefined ? {} : { maxVocab });
 }
@@ -84,6 +85,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   const warmStart = f['warm-start'] as 'mf' | 'none' | undefined;
   const train: TrainOptions = { ...trainOptionsFromFlags(f), ...(warmStart ? { warmStart } : {}), ...(maxIds === undefined ? {} : { maxIds }) };
   const out = typeof f.out === 'string' ? f.out : join('eval-out', data.name.replace(/[^\w.-]+/g, '-'));
+  checkOutDir(out);
   const report = await evaluate(data, {
     train,
     seed: f.seed as number | undefined,

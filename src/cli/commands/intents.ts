@@ -4,6 +4,7 @@ import { INTENT_ENCODER } from '../../node/intents/run-eval.js';
 import { SHOP_FAQ, SHOP_OOS } from '../../node/intents/shop-faq.js';
 import { trainIntentBundle, type CalibrationData } from '../../node/intents/train-bundle.js';
 import { parseFlags, UsageError, type FlagSpec } from '../args.js';
+import { checkOutDir } from './common.js';
 
 export const TRAIN_INTENTS_FLAGS: Record<string, FlagSpec> = {
   source: { type: 'string', choices: ['clinc150', 'banking77', 'shop-faq'], help: 'what to meta-train on (default clinc150)' },
@@ -43,6 +44,7 @@ export function intentSource(source: string): { train: IntentSplit; calibration:
 export async function trainIntentsCommand(argv: readonly string[]): Promise<void> {
   const f = parseFlags('train-intents', argv, TRAIN_INTENTS_FLAGS);
   if (typeof f.out !== 'string') throw new UsageError('attune train-intents needs --out DIR');
+  checkOutDir(f.out);
   const source = (f.source as string | undefined) ?? 'clinc150';
   const { train, calibration, intents } = intentSource(source);
   const started = Date.now();

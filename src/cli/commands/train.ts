@@ -5,7 +5,7 @@ import { TRAIN_ALGORITHMS } from '../../node/train/algorithms.js';
 import type { TrainOptions } from '../../node/train/options.js';
 import type { Feedback } from '../../models/recommender.js';
 import { parseFlags, UsageError, type Flags, type FlagSpec } from '../args.js';
-import { trainAndWrite, writeCatalogJson } from './common.js';
+import { checkOutDir, trainAndWrite, writeCatalogJson } from './common.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', help: 'data folder (movielens default: $ATTUNE_DATA/ml-100k)' },
@@ -46,9 +46,10 @@ function layerSizes(raw: string): number[] {
   return sizes;
 }
 
-export function loadData(format: string, dir: string | undefined, feedback?: Feedback): Dataset {
+/** Loads `--format movielens|csv`; `command` names the CLI command in usage errors. */
+export function loadData(command: string, format: string, dir: string | undefined, feedback?: Feedback): Dataset {
   if (format === 'movielens') return loadMovielens(dir ?? movielensDir());
-  if (!dir) throw new UsageError('attune train --format csv needs --data DIR (with items.csv and interactions.csv)');
+  if (!dir) throw new UsageError(`attune ${command} --format csv needs --data DIR (with items.csv and interactions.csv)`);
   return loadCsvDataset(dir, feedback ? { feedback } : {});
 }
 
@@ -57,7 +58,8 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
   const f = parseFlags('train', argv, TRAIN_FLAGS);
   if (typeof f.format !== 'string') throw new UsageError('attune train: --format movielens|csv is required');
   if (typeof f.out !== 'string') throw new UsageError('attune train: --out BUNDLE_DIR is required');
-  const data = loadData(f.format, f.data as string | undefined, f.feedback as Feedback | undefined);
+  checkOutDir(f.out);
+  const data = loadData('train', f.format, f.data as string | undefined, f.feedback as Feedback | undefined);
   await trainAndWrite(data, trainOptionsFromFlags(f), f.out, {}, f['split-out'] as string | undefined);
   if (typeof f['catalog-json'] === 'string') writeCatalogJson(f['catalog-json'], data);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_TYPES, type EventType } from '../../models/feedback.js';
 import type { Feedback, ItemFeatures } from '../../models/recommender.js';
@@ -50,9 +50,17 @@ export interface LoadCsvOptions {
   readonly name?: string;
 }
 
-function readTable(path: string): CsvTable {
+/** Reads and parses one CSV file; a missing file, a folder or an unreadable file is a DataError naming the path. */
+function readTable(path: string, required: readonly string[]): CsvTable {
   if (!existsSync(path)) throw new DataError(path, 0, 'file not found');
-  return parseCsv(readFileSync(path, 'utf8'), path);
+  if (statSync(path).isDirectory()) throw new DataError(path, 0, 'is a folder, expected a CSV file');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new DataError(path, 0, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  }
+  return parseCsv(text, path, required);
 }
 
 /**
@@ -113,8 +121,10 @@ function parseTimestamp(raw: string, fallback: number): number | null {
   return Number.isNaN(parsed) ? null : parsed;
 }
 
+const INTERACTION_COLUMNS = ['user', 'item', 'type', 'timestamp'];
+
 function parseInteractions(table: CsvTable, rowOf: Map<string, number>): DatasetInteraction[] {
-  const col = requireColumns(table, ['user', 'item', 'type', 'timestamp']);
+  const col = requireColumns(table, INTERACTION_COLUMNS);
   const valueCol = table.header.indexOf('value');
   const out = table.records.map((r): DatasetInteraction => {
     const cell = (name: string): string => (r.cells[col[name] as number] as string).trim();
@@ -166,10 +176,10 @@ function parseUsers(table: CsvTable): DatasetUser[] {
  */
 export function loadCsvDataset(files: CsvFiles | string, options: LoadCsvOptions = {}): Dataset {
   const paths = typeof files === 'string' ? csvFilesIn(files) : files;
-  const { items, columns } = parseItems(readTable(paths.items));
+  const { items, columns } = parseItems(readTable(paths.items, ['id']));
   const rowOf = new Map(items.map((it, i) => [it.id, i]));
-  const interactions = parseInteractions(readTable(paths.interactions), rowOf);
-  const users = paths.users ? parseUsers(readTable(paths.users)) : undefined;
+  const interactions = parseInteractions(readTable(paths.interactions, INTERACTION_COLUMNS), rowOf);
+  const users = paths.users ? parseUsers(readTable(paths.users, ['id'])) : undefined;
   const feedback = options.feedback ?? (interactions.some((e) => e.type === 'rating') ? 'rating' : 'implicit');
   if (feedback === 'rating' && !interactions.some((e) => e.type === 'rating')) {
     throw new DataError(paths.interactions, 0, 'feedback "rating" was requested but the file holds no rating rows');

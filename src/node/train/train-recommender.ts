@@ -5,6 +5,7 @@ import { adam } from '../../core/optim.js';
 import { groupMask, type ParamSpec } from '../../core/params.js';
 import { createRng, shuffle, type Rng } from '../../core/random.js';
 import type { InnerLoopSettings } from '../../bundle/format.js';
+import { firstNonFinite } from '../../bundle/read.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Interaction } from '../../models/feedback.js';
 import { createRecommender, type ItemInput, type RecommenderConfig } from '../../models/recommender.js';
@@ -12,6 +13,7 @@ import { groupByUser, summarizeDataset, type Dataset } from '../data/dataset.js'
 import { selectAlgorithm, trainAlgorithm } from './algorithms.js';
 import { trainingModel } from './training-model.js';
 import { mfWarmStart } from './warm-start.js';
+import { TrainingDivergedError } from './errors.js';
 import { evaluateHead, type HeldOutMetrics } from './evaluate.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { catalogInput, disposeTask, itemTask, splitUser, userSeed, type CatalogInput, type SplitOptions, type UserSplit } from './tasks.js';
@@ -158,6 +160,12 @@ async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Prom
     tasks.forEach(disposeTask);
     params = next.params;
     state = next.state;
+    const diverged = divergence(step.loss, params, it === o.iterations - 1);
+    if (diverged) {
+      optimizer.disposeState(state);
+      tf.dispose(params);
+      throw new TrainingDivergedError(it + 1, diverged);
+    }
     smoothed = Number.isNaN(smoothed) ? step.loss : 0.95 * smoothed + 0.05 * step.loss;
     reportProgress(o, it + 1, smoothed, started);
     if (it % 10 === 9) await new Promise((r) => setImmediate(r));
@@ -165,6 +173,17 @@ async function metaTrain(s: Setup, catalog: CatalogInput, started: number): Prom
   optimizer.disposeState(state);
   const out = algo.split(params);
   return o.algorithm === 'anil' ? { params: out.params, lrs: anilRates(full.specs.slice(-createRecommender(s.config).head.specs.length), o.innerLr) } : out;
+}
+
+/**
+ * Why training diverged, if it did. A non-finite loss is the early, free sign;
+ * the parameters themselves are read back only at the end (`checkParams`),
+ * which catches weights the loss never touched (id rows outside every batch).
+ */
+function divergence(loss: number, params: readonly tf.Tensor[], checkParams: boolean): string | undefined {
+  if (!Number.isFinite(loss)) return `the loss is ${loss}`;
+  if (checkParams && params.some((p) => firstNonFinite(p.dataSync()) >= 0)) return 'parameters are not finite';
+  return undefined;
 }
 
 /** ANIL adapts only the head's output layer; every other algorithm adapts the whole head. */

@@ -30,4 +30,14 @@ describe('parseCsv', () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).message).toMatch(/empty\.csv: the file is empty/);
   });
+
+  it('checks the required columns on the header before any row, so a file without that header is named as such', () => {
+    // One "column" of junk on line 1, two on line 3: without the header check, line 3 would be blamed.
+    const junk = '\u0001\u00e3$\ufffd\n\u0002x\n\u0003,y\n';
+    expect(() => parseCsv(junk, 'j.csv')).toThrow(/j\.csv:3: expected 1 columns/);
+    const missing = /j\.csv:1: missing column\(s\) user, item; the header has: unreadable bytes \(is this a UTF-8 CSV file\?\) \(the first line must name the columns user, item\)/;
+    expect(() => parseCsv(junk, 'j.csv', ['user', 'item'])).toThrow(missing);
+    expect(() => parseCsv(`${junk}"\u0004\n`, 'j.csv', ['user', 'item'])).toThrow(missing); // even before a quote never closed
+    expect(() => parseCsv('v1,p2,click\nv2,p3\n', 'h.csv', ['user'])).toThrow(/h\.csv:1: missing column\(s\) user; the header has: v1, p2, click/);
+  });
 });

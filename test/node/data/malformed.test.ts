@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCsvDataset } from 'attune/node';
+import { DataError, loadCsvDataset } from 'attune/node';
 
 // Malformed generic-format files not already covered by generic.test.ts (which checks missing
 // interaction columns, non-numeric ratings, unknown item ids and unknown types, among others).
@@ -45,6 +45,22 @@ describe('malformed generic CSV files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'attune-malformed-'));
     writeFileSync(join(dir, 'interactions.csv'), INTERACTIONS);
     expect(() => loadCsvDataset(dir)).toThrow(/items\.csv: file not found/);
+  });
+
+  it('rejects random bytes by the missing header, not by some row\'s column count', () => {
+    const bytes = Uint8Array.from({ length: 600 }, (_, i) => (i * 7919 + 13) % 256); // deterministic junk with commas and newlines
+    const dir = mkdtempSync(join(tmpdir(), 'attune-malformed-'));
+    writeFileSync(join(dir, 'items.csv'), ITEMS);
+    writeFileSync(join(dir, 'interactions.csv'), bytes);
+    expect(() => loadCsvDataset(dir)).toThrow(/interactions\.csv:1: missing column\(s\) user, item, type, timestamp; .*\(the first line must name the columns user, item, type, timestamp\)/);
+  });
+
+  it('rejects a folder where a CSV file should be, by path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-malformed-'));
+    writeFileSync(join(dir, 'items.csv'), ITEMS);
+    mkdirSync(join(dir, 'interactions.csv'));
+    expect(() => loadCsvDataset(dir)).toThrow(DataError);
+    expect(() => loadCsvDataset(dir)).toThrow(/interactions\.csv: is a folder, expected a CSV file/);
   });
 
   it('still loads the valid files these cases are built from', () => {

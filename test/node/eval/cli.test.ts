@@ -15,6 +15,11 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('attune eval', () => {
+  it('names itself, not attune train, when --data is missing', async () => {
+    expect(await main(['eval', '--format', 'csv', '--out', join(tmpdir(), 'attune-eval-unused')])).toBe(2);
+    expect(err).toMatch(/^attune: attune eval --format csv needs --data DIR/);
+  });
+
   it('writes results.json, results.md and a chart per K metric for a generic CSV dataset', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attune-eval-'));
     writeShop(join(dir, 'shop'), synthShop({ seed: 3, items: 60, visitors: 200, categories: 4 }));

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle, type BundleInput } from 'attune/node';
 import { loadBundle } from '../../../src/bundle/read.js';
-import { BundleError } from '../../../src/errors.js';
+import { encodeBundle } from '../../../src/bundle/write.js';
+import { BundleError, InvalidInputError } from '../../../src/errors.js';
 import { createRecommender, type RecommenderConfig } from '../../../src/models/recommender.js';
 
 /** A fetch that serves file:// URLs from disk, so loadBundle reads what writeBundle wrote. */
@@ -117,4 +119,40 @@ describe('writeBundle', () => {
     expect((error as BundleError).code).toBe('bundle-hash-mismatch');
     expect((error as BundleError).message).toMatch(/weights\.bin/);
   });
+
+  it('refuses to encode NaN params or non-finite item embeddings (InvalidInputError) and writes nothing', async () => {
+    const params = createRecommender(config).full.init(5);
+    const last = params.length - 1;
+    const nan = [...params.slice(0, last), tf.fill((params[last] as tf.Tensor).shape, Number.NaN)];
+    await expect(encodeBundle(input(nan))).rejects.toThrow(InvalidInputError);
+    await expect(encodeBundle(input(nan))).rejects.toThrow(/params: weight head\/\S+ holds NaN: a bundle must hold finite numbers only \(did training diverge\?/);
+    const dir = join(mkdtempSync(join(tmpdir(), 'attune-nan-')), 'bundle');
+    await expect(writeBundle(dir, input(nan))).rejects.toThrow(InvalidInputError);
+    expect(existsSync(dir)).toBe(false);
+    // Finite weights can still overflow float32 in the tower: the embeddings are checked too.
+    const huge = params.map((p) => tf.fill(p.shape, 3e38)); // each finite, their sum is not
+    await expect(encodeBundle(input(huge))).rejects.toThrow(/catalog: the embedding of item i1 holds (-?Infinity|NaN)/);
+    tf.dispose([...params, nan[last] as tf.Tensor, ...huge]);
+  });
+
+  for (const [file, at] of [['weights.bin', 7], ['items.bin', 2 * config.dim]] as const) {
+    it(`loadBundle rejects a bundle whose ${file} holds NaN (bundle-malformed), even with matching hashes`, async () => {
+      const params = createRecommender(config).full.init(6);
+      const dir = mkdtempSync(join(tmpdir(), 'attune-nan-'));
+      await writeBundle(dir, input(params));
+      tf.dispose(params);
+      const floats = new Float32Array(new Uint8Array(readFileSync(join(dir, file))).buffer);
+      floats[at] = Number.NaN;
+      const bytes = new Uint8Array(floats.buffer);
+      writeFileSync(join(dir, file), bytes);
+      // Re-sign the manifest so the hash check passes and only the values are wrong.
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      manifest.files.find((f: { path: string }) => f.path === file).sha256 = createHash('sha256').update(bytes).digest('hex');
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+      const error = await loadBundle(pathToFileURL(dir).href, { fetch: fileFetch }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BundleError);
+      expect((error as BundleError).code).toBe('bundle-malformed');
+      expect((error as BundleError).message).toMatch(file === 'items.bin' ? /items\.bin holds non-finite values \(item i3 is NaN\)/ : /weights\.bin holds non-finite values \(weight \S+ is NaN\)/);
+    });
+  }
 });

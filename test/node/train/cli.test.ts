@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +39,32 @@ describe('attune CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
     expect(await main(['train', '--format', 'csv', '--data', dir, '--out', join(dir, 'b')])).toBe(1);
     expect(err).toMatch(/items\.csv: file not found/);
+  });
+
+  it('path problems are one clear line, and --out is checked before any training', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+    expect(await main(['synth', '--out', join(dir, 'shop'), '--seed', '3', '--items', '32', '--visitors', '20'])).toBe(0);
+    writeFileSync(join(dir, 'afile'), 'x');
+    for (const out of [join(dir, 'afile'), join(dir, 'afile', 'sub')]) {
+      err = '';
+      expect(await main(['train', '--format', 'csv', '--data', join(dir, 'shop'), '--out', out])).toBe(2);
+      expect(err).toMatch(/^attune: --out \S+afile(\/sub cannot be created: \S+afile)? is a file; give a folder/);
+      expect(err).not.toMatch(/train \d|\n\s+at /); // no progress line (training never started), no stack
+    }
+    err = '';
+    mkdirSync(join(dir, 'dirdata', 'interactions.csv'), { recursive: true });
+    copyFileSync(join(dir, 'shop', 'items.csv'), join(dir, 'dirdata', 'items.csv'));
+    expect(await main(['train', '--format', 'csv', '--data', join(dir, 'dirdata'), '--out', join(dir, 'b')])).toBe(1);
+    expect(err).toMatch(/^attune: \S+interactions\.csv: is a folder, expected a CSV file\n$/);
+  });
+
+  it('a diverging run exits 1 naming the cause and writes no bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+    expect(await main(['synth', '--out', join(dir, 'shop'), '--seed', '3', '--items', '32', '--visitors', '40'])).toBe(0);
+    const args = ['train', '--data', join(dir, 'shop'), '--format', 'csv', '--inner-lr', '1e6', '--iterations', '3', '--meta-batch', '4', '--out', join(dir, 'bundle')];
+    expect(await main(args)).toBe(1);
+    expect(err).toMatch(/attune: meta-training diverged: .+ at iteration \d+; lower --inner-lr \/ --outer-lr/);
+    expect(existsSync(join(dir, 'bundle'))).toBe(false);
   });
 
   it('synth then train writes a loadable bundle and a catalog', async () => {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAIN_ALGORITHMS, loadCsvDataset, ndcgAt, splitUser, synthShop, trainRecommender, trainingModel, writeShop, type Dataset } from 'attune/node';
 import { createRecommender } from '../../../src/models/recommender.js';
 import type { Interaction } from '../../../src/models/feedback.js';
+import { TrainingDivergedError } from '../../../src/node/train/errors.js';
 
 let shop: Dataset;
 beforeAll(async () => {
@@ -94,5 +95,18 @@ describe('trainRecommender', () => {
       tf.dispose([...r.params, ...(r.lrs ?? [])]);
     }
     await expect(trainRecommender(shop, { algorithm: 'magic' })).rejects.toThrow(/unknown algorithm "magic"; valid: maml, fomaml, reptile, metasgd, anil, pretrain/);
+  });
+
+  it('a diverging run (huge inner rate) fails with TrainingDivergedError naming the iteration and the rates, leaking no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const error = await trainRecommender(shop, { innerLr: 1e6, iterations: 3, metaBatch: 4, evalUsers: 3 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as TrainingDivergedError).code).toBe('training-diverged');
+    expect((error as TrainingDivergedError).iteration).toBe(1);
+    expect((error as Error).message).toMatch(/meta-training diverged: the loss is NaN at iteration 1; lower --inner-lr \/ --outer-lr/);
+    // An outer step past float32's range: the loss it came from was finite, the parameters are not.
+    const overflow = trainRecommender(shop, { outerLr: 1e39, iterations: 1, metaBatch: 2, innerSteps: 1, dim: 4, hidden: [4], evalUsers: 3 });
+    await expect(overflow).rejects.toThrow(/meta-training diverged: parameters are not finite at iteration 1/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
