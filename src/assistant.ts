@@ -4,7 +4,7 @@ import { defaultWasmPaths, type WasmPaths } from './engine/wasm-paths.js';
 import { DisposedError, InvalidInputError } from './errors.js';
 import { createIntentClassifier } from './assistant/classifier.js';
 import { createIdbExampleStore, createMemoryExampleStore, type ExampleStore, type IntentExample } from './assistant/store.js';
-import { checkKeys } from './events.js';
+import { checkKeys, checkString } from './events.js';
 import { normalizeText } from './text/normalize.js';
 
 /**
@@ -206,16 +206,17 @@ const checkText = (field: string, value: unknown): string => {
 export async function createAssistant(options: AssistantOptions): Promise<Assistant> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidInputError('options', 'must be an object with at least `bundle`');
   checkKeys(options, ASSISTANT_OPTIONS);
-  if (typeof options.bundle !== 'string') throw new InvalidInputError('bundle', 'must be the URL of an intent bundle folder');
+  const bundleUrl = checkString(options, 'bundle', '', 4096);
+  const dbName = checkString(options, 'dbName', 'attune-assistant', 256);
   const consent = options.consent ?? true;
   if (typeof consent !== 'boolean') throw new InvalidInputError('consent', 'must be true or false');
   if (options.storage !== undefined && options.storage !== 'indexeddb' && options.storage !== 'memory') throw new InvalidInputError('storage', 'must be indexeddb or memory');
   const order = backendOrder(options.backend ?? 'auto');
-  const bundle = await loadIntentBundle(options.bundle, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const bundle = await loadIntentBundle(bundleUrl, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const { backend } = await selectBackend(order, options.wasmPaths ?? defaultWasmPaths());
   const threshold = options.threshold ?? bundle.manifest.outOfScope.threshold;
   if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError('threshold', `must be in [0, 1], got ${threshold}`);
-  const store: ExampleStore = options.storage === 'memory' || !consent ? createMemoryExampleStore() : createIdbExampleStore(options.dbName ?? 'attune-assistant');
+  const store: ExampleStore = options.storage === 'memory' || !consent ? createMemoryExampleStore() : createIdbExampleStore(dbName);
   const seeds: IntentExample[] = bundle.manifest.intents.flatMap((it) => it.examples.map((text) => ({ intent: it.name, text, source: 'added' as const, storedAt: 0 })));
   const classifier = createIntentClassifier(bundle);
   let local: IntentExample[] = await store.all();

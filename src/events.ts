@@ -223,7 +223,8 @@ function checkRetention(raw: unknown): Retention {
   return { ...(maxEvents === undefined ? {} : { maxEvents }), ...(maxAgeDays === undefined ? {} : { maxAgeDays }) };
 }
 
-function checkString(obj: object, key: string, fallback: string, maxLength: number): string {
+/** `obj[key]` (or `fallback` when absent) as a non-empty string of at most `maxLength` characters; anything else is an InvalidInputError naming `key`. */
+export function checkString(obj: object, key: string, fallback: string, maxLength: number): string {
   const value = ownField(obj, key) ?? fallback;
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
     throw new InvalidInputError(key, `must be a non-empty string of at most ${maxLength} characters, got ${describe(value)}`);

@@ -86,4 +86,16 @@ describe('createAssistant (Node, cpu, fake-indexeddb)', () => {
     await expect(createAssistant({ bundle: 'http://a/', fetch: fileFetch('http://a/', dir), treshold: 0.9 } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'treshold' });
     await expect(createAssistant({ bundle: 'http://a/', fetch: fileFetch('http://a/', dir), consent: 'no' } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'consent' });
   });
+
+  it('an empty bundle URL or database name is bad input, as for createPersonalizer: nothing is fetched, no database is made', async () => {
+    const before = (await indexedDB.databases()).map((d) => d.name);
+    let fetched = 0;
+    const fetch = (async (...args: Parameters<typeof globalThis.fetch>) => (fetched++, fileFetch('http://a/', dir)(...args))) as typeof globalThis.fetch;
+    await expect(createAssistant({ bundle: '', fetch })).rejects.toMatchObject({ code: 'invalid-input', field: 'bundle' });
+    await expect(createAssistant({ fetch } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'bundle' });
+    await expect(createAssistant({ bundle: 'http://a/', fetch, dbName: '' })).rejects.toMatchObject({ code: 'invalid-input', field: 'dbName' });
+    await expect(createAssistant({ bundle: 'http://a/', fetch, dbName: 7 } as never)).rejects.toMatchObject({ code: 'invalid-input', field: 'dbName' });
+    expect(fetched).toBe(0);
+    expect((await indexedDB.databases()).map((d) => d.name)).toEqual(before);
+  });
 });
