@@ -1,3 +1,4 @@
+import { firstNonFinite } from '../core/finite.js';
 import { BundleError } from '../errors.js';
 import { decodeWeights, sha256Hex } from './codec.js';
 import type { BundleCache } from './cache.js';
@@ -155,17 +156,6 @@ export async function loadBundle(base: string, options: LoadBundleOptions = {}):
     await options.cache.replace([[bundleUrl(base, 'manifest.json'), manifestBuffer], ...[...buffers].map(([path, b]) => [keyOf(path), b] as const)]).catch(() => undefined);
   }
   return { manifest, entries, weights, embeddings };
-}
-
-/**
- * Index of the first value that is NaN or ±Infinity, or -1 when all are finite.
- *
- * @example
- * firstNonFinite(Float32Array.of(1, Number.NaN)); // 1
- */
-export function firstNonFinite(values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
-  return -1;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { firstNonFinite } from '../core/finite.js';
 import type { Params, ParamSpec } from '../core/params.js';
 import { createRecommender, encodeItemFeatures, featureWidth, type ItemFeatures, type RecommenderConfig } from '../models/recommender.js';
 import { InvalidInputError } from '../errors.js';
 import { encodeWeights, sha256Hex } from './codec.js';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleFileEntry, type InnerLoopSettings, type Manifest, type WeightEntry } from './format.js';
-import { firstNonFinite } from './read.js';
 
 /**
  * What `encodeBundle` / `writeBundle` need: the model config, its trained params, the catalog and the inner loop.

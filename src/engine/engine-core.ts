@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adapt } from '../core/adapt.js';
+import { firstNonFinite } from '../core/finite.js';
 import { bceWithLogits, mse } from '../core/losses.js';
 import type { Model } from '../core/model.js';
 import { disposeParams } from '../core/params.js';
@@ -13,7 +14,7 @@ import type { HeadTensors } from './head.js';
 import { topK } from './top-k.js';
 import type { AdaptCheckOptions, AdaptResult, BackendChoice, Engine, InnerLoop } from './engine.js';
 
-const allFinite = (values: Float32Array): boolean => values.every(Number.isFinite);
+const allFinite = (values: Float32Array): boolean => firstNonFinite(values) < 0;
 
 /**
  * How much the support loss may grow over the inner loop before the result

@@ -5,7 +5,7 @@ import { adam } from '../../core/optim.js';
 import { groupMask, type ParamSpec } from '../../core/params.js';
 import { createRng, shuffle, type Rng } from '../../core/random.js';
 import type { InnerLoopSettings } from '../../bundle/format.js';
-import { firstNonFinite } from '../../bundle/read.js';
+import { firstNonFinite } from '../../core/finite.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Interaction } from '../../models/feedback.js';
 import { createRecommender, type ItemInput, type RecommenderConfig } from '../../models/recommender.js';
